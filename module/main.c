@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcpstates: a netstat-style snapshot of every TCP socket of the reader's
+ * network namespace, with per-state counters, in /proc/tcpstates.
+ */
+#include <linux/init.h>
+#include <linux/module.h>
+
+#include "tcpstates.h"
+
+static int __init tcps_init(void)
+{
+	return tcps_proc_init();
+}
+
+static void __exit tcps_exit(void)
+{
+	tcps_proc_exit();
+}
+
+module_init(tcps_init);
+module_exit(tcps_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_AUTHOR("The tcpstates developers");
+MODULE_DESCRIPTION("Lockless snapshot of TCP sockets and per-state counters in /proc/tcpstates");
+MODULE_VERSION(TCPS_VERSION);

@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /proc/tcpstates: a seq_file over the walk.
+ *
+ * Records: the title (position 0), one per row, the counter block, EOF.
+ * The iterator keeps the bucket it copied last and the position of the
+ * record it points at, so each read() continues where the previous one
+ * stopped: a whole read costs O(sockets) whatever the buffer size.  Only
+ * a seek elsewhere (lseek, pread) walks again from the start, as
+ * /proc/net/tcp does.
+ *
+ * The counters are added when a bucket is copied, and every copied row is
+ * shown exactly once, so the block matches the rows above it even while
+ * sockets come and go.
+ */
+#include <linux/cred.h>
+#include <linux/err.h>
+#include <linux/fs.h>
+#include <linux/nsproxy.h>
+#include <linux/proc_fs.h>
+#include <linux/sched.h>
+#include <linux/seq_file.h>
+#include <net/net_namespace.h>
+
+#include "tcpstates.h"
+
+enum tcps_phase {
+	TCPS_PHASE_TITLE,
+	TCPS_PHASE_ROWS,
+	TCPS_PHASE_COUNTS,
+	TCPS_PHASE_EOF,
+};
+
+struct tcps_iter {
+	struct tcps_walk walk;
+	enum tcps_phase phase;
+	unsigned int row;	/* index in walk.rows in TCPS_PHASE_ROWS */
+	loff_t pos;		/* position of the current record; -1: unknown */
+	u64 counts[TCPS_STATE_SLOTS];
+};
+
+/* The counter block's record; the title uses SEQ_START_TOKEN. */
+static const char tcps_counts_token[] = "counts";
+
+static void tcps_iter_rewind(struct tcps_iter *it)
+{
+	tcps_walk_rewind(&it->walk);
+	it->phase = TCPS_PHASE_TITLE;
+	it->row = 0;
+	it->pos = 0;
+	memset(it->counts, 0, sizeof(it->counts));
+}
+
+static void *tcps_iter_record(struct tcps_iter *it)
+{
+	switch (it->phase) {
+	case TCPS_PHASE_TITLE:
+		return SEQ_START_TOKEN;
+	case TCPS_PHASE_ROWS:
+		return &it->walk.rows[it->row];
+	case TCPS_PHASE_COUNTS:
+		return (void *)tcps_counts_token;
+	default:
+		return NULL;
+	}
+}
+
+/* Copy the next non-empty bucket and count its rows. */
+static int tcps_iter_fill(struct tcps_iter *it)
+{
+	int i, n = tcps_walk_next(&it->walk);
+
+	if (n < 0)
+		return n;
+	it->row = 0;
+	it->phase = n ? TCPS_PHASE_ROWS : TCPS_PHASE_COUNTS;
+	for (i = 0; i < n; i++)
+		it->counts[it->walk.rows[i].state]++;
+	return 0;
+}
+
+/* Step to the next record. */
+static int tcps_iter_advance(struct tcps_iter *it)
+{
+	int err = 0;
+
+	switch (it->phase) {
+	case TCPS_PHASE_TITLE:
+		err = tcps_iter_fill(it);
+		break;
+	case TCPS_PHASE_ROWS:
+		if (++it->row == it->walk.nrows)
+			err = tcps_iter_fill(it);
+		break;
+	case TCPS_PHASE_COUNTS:
+		it->phase = TCPS_PHASE_EOF;
+		break;
+	case TCPS_PHASE_EOF:
+		break;
+	}
+	if (err) {
+		/* The record here is lost: the next start() walks again. */
+		it->pos = -1;
+		return err;
+	}
+	it->pos++;
+	return 0;
+}
+
+static void *tcps_seq_start(struct seq_file *m, loff_t *pos)
+{
+	struct tcps_iter *it = m->private;
+	int err;
+
+	if (*pos == it->pos)
+		return tcps_iter_record(it);
+
+	tcps_iter_rewind(it);
+	while (it->pos < *pos && it->phase != TCPS_PHASE_EOF) {
+		err = tcps_iter_advance(it);
+		if (err)
+			return ERR_PTR(err);
+	}
+	return it->pos == *pos ? tcps_iter_record(it) : NULL;
+}
+
+static void *tcps_seq_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	struct tcps_iter *it = m->private;
+	int err;
+
+	/* seq_file wants the position to move even when we fail. */
+	++*pos;
+	err = tcps_iter_advance(it);
+	if (err)
+		return ERR_PTR(err);
+	return tcps_iter_record(it);
+}
+
+static void tcps_seq_stop(struct seq_file *m, void *v)
+{
+	/* Nothing is held between records. */
+}
+
+static int tcps_seq_show(struct seq_file *m, void *v)
+{
+	struct tcps_iter *it = m->private;
+	char buf[TCPS_ROW_MAX];
+
+	if (v == SEQ_START_TOKEN)
+		tcps_render_header(m, it->walk.net->ns.inum);
+	else if (v == tcps_counts_token)
+		tcps_render_counts(m, it->counts);
+	else
+		seq_write(m, buf, tcps_render_row(buf, v));
+	return 0;
+}
+
+static const struct seq_operations tcps_seq_ops = {
+	.start	= tcps_seq_start,
+	.next	= tcps_seq_next,
+	.stop	= tcps_seq_stop,
+	.show	= tcps_seq_show,
+};
+
+static int tcps_proc_open(struct inode *inode, struct file *file)
+{
+	struct tcps_iter *it;
+	struct net *net;
+	int err;
+
+	/*
+	 * Read-only for everyone: root passes the 0444 mode check, so
+	 * refuse writers here, before anything is set up.
+	 */
+	if (file->f_mode & FMODE_WRITE)
+		return -EACCES;
+
+	it = __seq_open_private(file, &tcps_seq_ops, sizeof(*it));
+	if (!it)
+		return -ENOMEM;
+
+	/* The reader's netns at open(), pinned until release(). */
+	net = get_net(current->nsproxy->net_ns);
+	err = tcps_walk_init(&it->walk, net, file->f_cred->user_ns);
+	if (err) {
+		put_net(net);
+		seq_release_private(inode, file);
+		return err;
+	}
+	tcps_iter_rewind(it);
+	return 0;
+}
+
+static int tcps_proc_release(struct inode *inode, struct file *file)
+{
+	struct seq_file *m = file->private_data;
+	struct tcps_iter *it = m->private;
+
+	put_net(it->walk.net);
+	tcps_walk_destroy(&it->walk);
+	return seq_release_private(inode, file);
+}
+
+static const struct proc_ops tcps_proc_ops = {
+	.proc_open	= tcps_proc_open,
+	.proc_read_iter	= seq_read_iter,
+	.proc_lseek	= seq_lseek,
+	.proc_release	= tcps_proc_release,
+};
+
+/**
+ * tcps_proc_init - create /proc/tcpstates
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int tcps_proc_init(void)
+{
+	if (!proc_create("tcpstates", 0444, NULL, &tcps_proc_ops))
+		return -ENOMEM;
+	return 0;
+}
+
+/**
+ * tcps_proc_exit - remove /proc/tcpstates
+ *
+ * Waits for readers inside a call and releases files still open, so the
+ * module text and every netns reference are gone when it returns.
+ */
+void tcps_proc_exit(void)
+{
+	remove_proc_entry("tcpstates", NULL);
+}

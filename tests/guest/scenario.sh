@@ -1,0 +1,109 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Guest half of the scenario test (busybox sh, run by tests/vm/init.sh).
+# It holds sockets in every TCP state, then dumps what /proc/tcpstates and
+# the independent oracles (/proc/net/tcp{,6}, ss) show, as sections on the
+# result channel (fd 3); tests/check_scenario.py judges them on the host.
+# Only facts the host cannot see (byte equality of reads, errnos) are
+# judged here, as ok / not ok lines.
+
+ok() { echo "ok $*" >&3; }
+not_ok() { echo "not ok $*" >&3; }
+check() {
+	name=$1
+	shift
+	if "$@"; then ok "$name"; else not_ok "$name"; fi
+}
+
+# section NAME CMD...: CMD's stdout between BEGIN/END markers.
+section() {
+	name=$1
+	shift
+	echo "BEGIN $name" >&3
+	"$@" >/tmp/section 2>/tmp/section.err
+	rc=$?
+	cat /tmp/section >&3
+	echo "END $name rc=$rc" >&3
+	[ -s /tmp/section.err ] && sed "s/^/[$name stderr] /" /tmp/section.err
+	return 0
+}
+
+if [ ! -r /proc/tcpstates ]; then
+	not_ok "module loaded and /proc/tcpstates exists"
+	exit 1
+fi
+ok "module loaded and /proc/tcpstates exists"
+
+scenario hold /tmp/manifest > /tmp/scenario.out 2>&1 &
+hold=$!
+i=0
+while [ ! -e /tmp/manifest ] && kill -0 $hold 2>/dev/null && [ $i -lt 300 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+if [ ! -e /tmp/manifest ]; then
+	cat /tmp/scenario.out
+	not_ok "scenario reached every state"
+	exit 1
+fi
+ok "scenario reached every state"
+
+# Everything below reads one stable socket set: the TIME_WAIT sockets, the
+# shortest-lived, last 60 s, far longer than these reads take.
+section manifest cat /tmp/manifest
+section netns-init readlink /proc/self/ns/net
+for bs in 1 7 4096 1048576; do
+	scenario read $bs /proc/tcpstates > /tmp/read.$bs
+	check "read with $bs-byte buffers succeeds" [ $? -eq 0 ]
+done
+section tcpstates cat /tmp/read.4096
+for bs in 1 7 1048576; do
+	check "read with $bs-byte buffers equals 4 KiB reads byte for byte" \
+		cmp -s /tmp/read.$bs /tmp/read.4096
+done
+section proc-net-tcp cat /proc/net/tcp
+section proc-net-tcp6 cat /proc/net/tcp6
+section ss-4 ss -tanH -4
+section ss-6 ss -tanH -6
+section netstat netstat -tan
+
+for ns in $(awk '$1 == "NETNS" { print $2 }' /tmp/manifest); do
+	pid=$(awk -v ns="$ns" '$1 == "NETNS" && $2 == ns { print $3 }' /tmp/manifest)
+	section "netns-$ns" nsenter -t "$pid" -n readlink /proc/self/ns/net
+	section "tcpstates@$ns" nsenter -t "$pid" -n cat /proc/tcpstates
+	section "proc-net-tcp@$ns" nsenter -t "$pid" -n cat /proc/net/tcp
+	section "proc-net-tcp6@$ns" nsenter -t "$pid" -n cat /proc/net/tcp6
+	section "ss-4@$ns" nsenter -t "$pid" -n ss -tanH -4
+	section "ss-6@$ns" nsenter -t "$pid" -n ss -tanH -6
+done
+
+# A second full read at the end: the set really was stable meanwhile.
+scenario read 4096 /proc/tcpstates > /tmp/read.last
+check "a read after the oracles equals the first read" \
+	cmp -s /tmp/read.last /tmp/read.4096
+
+# Writes fail for root too, and change nothing.
+section write scenario write /proc/tcpstates
+check "open for writing fails with EACCES" \
+	grep -qx "open-refused EACCES" /tmp/section
+check "open read-write fails with EACCES" \
+	grep -qx "rdwr-open-refused EACCES" /tmp/section
+check "the file is mode 0444" \
+	[ "$(stat -c %a /proc/tcpstates)" = 444 ]
+scenario read 4096 /proc/tcpstates > /tmp/read.afterwrite
+check "the refused writes changed nothing" \
+	cmp -s /tmp/read.afterwrite /tmp/read.4096
+
+# Unload with a reader holding the file open, then load again.
+exec 5</proc/tcpstates
+check "rmmod with the file held open" rmmod tcpstates
+check "/proc/tcpstates is gone after rmmod" [ ! -e /proc/tcpstates ]
+exec 5<&-
+check "insmod again" insmod /lib/modules/tcpstates.ko
+scenario read 4096 /proc/tcpstates > /tmp/read.reload
+check "a read after reload equals the first read" \
+	cmp -s /tmp/read.reload /tmp/read.4096
+
+kill $hold
+exit 0
