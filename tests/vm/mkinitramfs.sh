@@ -1,0 +1,151 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the guest's initramfs (gzip'd newc cpio).
+#
+# usage: mkinitramfs.sh OUT.cpio.gz KVER MODULE_KO|none GUEST_SCRIPT [EXTRA_FILE...]
+#
+#   KVER          kernel the image is for; used to check the module's
+#                 vermagic and to pick modules named in $KMODS
+#   MODULE_KO     our module, installed as /lib/modules/tcpstates.ko, or
+#                 "none" to boot without it (harness smoke testing)
+#   GUEST_SCRIPT  installed as /test.sh and run by /init
+#   EXTRA_FILE    copied to /bin/<basename>; dynamic ELF files get their
+#                 shared libraries copied too
+#
+# environment:
+#   KMODS              space separated in-tree modules of KVER (e.g. "veth")
+#                      that /init loads, with their dependencies, before ours
+#   SOURCE_DATE_EPOCH  timestamp for every archive member (default 0), so
+#                      identical inputs give a byte-identical image
+#
+# Layout is "merged /usr": everything executable lives in /bin, and /sbin,
+# /usr/bin and /usr/sbin point there, so a script calling /sbin/ip or
+# /usr/bin/ss finds the same binary that $PATH does.
+set -euo pipefail
+
+die() { echo "mkinitramfs: $*" >&2; exit 1; }
+
+[ $# -ge 4 ] || die "usage: $0 OUT.cpio.gz KVER MODULE_KO|none GUEST_SCRIPT [EXTRA_FILE...]"
+out=$1 kver=$2 module=$3 guest_script=$4
+shift 4
+
+here=$(cd "$(dirname "$0")" && pwd)
+busybox=$(command -v busybox) || die "busybox not found (apt install busybox-static)"
+# A dynamically linked busybox would need its libraries too; insist on the
+# static one (ldd fails on static binaries).
+! ldd "$busybox" >/dev/null 2>&1 || die "$busybox is not static (apt install busybox-static)"
+
+# Real tools the tests parse the output of; busybox's versions differ.
+real_tools="/usr/bin/ss /usr/sbin/ip /usr/bin/netstat"
+# Debian's busybox prefers its own applets: its ash, and its applets that
+# run a command (env, nsenter, timeout, ...), run the busybox "ip" or
+# "netstat" for those names without looking at $PATH. So the shells and
+# command runners are the host's real ones; busybox provides the rest.
+real_tools="$real_tools /bin/dash /bin/bash /usr/bin/env /usr/bin/timeout
+	/usr/bin/xargs /usr/bin/nsenter /usr/bin/unshare /usr/bin/setsid"
+
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+
+mkdir -p "$root"/{bin,dev,proc,sys,tmp,run,root,etc,lib/modules,lib64,usr,var}
+ln -s bin "$root/sbin"
+ln -s ../bin "$root/usr/bin"
+ln -s ../bin "$root/usr/sbin"
+ln -s ../lib "$root/usr/lib"
+ln -s ../lib64 "$root/usr/lib64"
+ln -s ../run "$root/var/run"
+
+# Copy a file to the same path inside the image, dereferencing symlinks
+# so the path ldd printed is a real file in the guest.
+copy_same_path() {
+	mkdir -p "$root$(dirname "$1")"
+	cp -L "$1" "$root$1"
+}
+
+# Copy every shared library (and the dynamic loader) a binary needs.
+# ldd output lines look like "libc.so.6 => /lib/.../libc.so.6 (0x...)" or
+# "/lib64/ld-linux-x86-64.so.2 (0x...)"; the vdso has no path.
+copy_libs() {
+	local lib
+	# A static binary or a script makes ldd fail: nothing to copy then.
+	ldd "$1" >/dev/null 2>&1 || return 0
+	for lib in $(ldd "$1" | grep -o '/[^ ]*'); do
+		[ -e "$root$lib" ] || copy_same_path "$lib"
+	done
+}
+
+for tool in $real_tools; do
+	[ -x "$tool" ] || die "$tool missing on this host"
+	cp -L "$tool" "$root/bin/"
+	copy_libs "$tool"
+done
+
+ln -s dash "$root/bin/sh"
+
+# Every applet gets a link, except names already taken by a real tool:
+# the busybox versions must not shadow them.
+cp "$busybox" "$root/bin/busybox"
+for applet in $("$busybox" --list); do
+	[ -e "$root/bin/$applet" ] || ln -s busybox "$root/bin/$applet"
+done
+
+# Just enough of /etc for glibc tools: names for uid 0 and localhost.
+echo 'root:x:0:0:root:/root:/bin/sh' >"$root/etc/passwd"
+echo 'root:x:0:' >"$root/etc/group"
+printf '127.0.0.1\tlocalhost\n::1\t\tlocalhost\n' >"$root/etc/hosts"
+printf 'passwd: files\ngroup: files\nhosts: files\n' >"$root/etc/nsswitch.conf"
+
+install -m 0755 "$here/init.sh" "$root/init"
+install -m 0755 "$guest_script" "$root/test.sh"
+
+if [ "$module" != none ]; then
+	[ -f "$module" ] || die "module $module not found"
+	# Catch a module built for another kernel here, not as an insmod error
+	# minutes later in the guest.
+	vermagic=$(modinfo -F vermagic "$module")
+	case "$vermagic" in
+	"$kver "*) ;;
+	*) die "$module has vermagic '$vermagic', not for $kver" ;;
+	esac
+	install -m 0644 "$module" "$root/lib/modules/tcpstates.ko"
+fi
+
+# In-tree helper modules, dependencies first, in the order modprobe would
+# load them. They are stored uncompressed because busybox insmod cannot
+# read the .ko.xz files newer Debian kernels ship.
+: >"$root/lib/modules/kmods.list"
+n=0
+for kmod in ${KMODS:-}; do
+	for path in $(modprobe -S "$kver" --show-depends "$kmod" | awk '$1 == "insmod" { print $2 }'); do
+		name=$(basename "$path" | sed 's/\.ko.*$//')
+		grep -qx "/lib/modules/kmods/[0-9]*-$name.ko" "$root/lib/modules/kmods.list" && continue
+		n=$((n + 1))
+		dest=/lib/modules/kmods/$(printf %02d "$n")-$name.ko
+		mkdir -p "$root/lib/modules/kmods"
+		case "$path" in
+		*.xz) xz -dc "$path" >"$root$dest" ;;
+		*.zst) zstd -qdc "$path" >"$root$dest" ;;
+		*.gz) gzip -dc "$path" >"$root$dest" ;;
+		*) cp "$path" "$root$dest" ;;
+		esac
+		echo "$dest" >>"$root/lib/modules/kmods.list"
+	done
+done
+
+for extra in "$@"; do
+	[ -f "$extra" ] || die "extra file $extra not found"
+	# Remove first: copying onto an applet symlink would overwrite busybox.
+	rm -f "$root/bin/$(basename "$extra")"
+	cp -L "$extra" "$root/bin/"
+	copy_libs "$extra"
+done
+
+# Deterministic archive: fixed timestamps, sorted names, owner root, no
+# inode/device numbers from the build host, no name/time in the gzip header.
+find "$root" -exec touch -h -d "@${SOURCE_DATE_EPOCH:-0}" {} +
+mkdir -p "$(dirname "$out")"
+out_abs="$(cd "$(dirname "$out")" && pwd)/$(basename "$out")"
+(cd "$root" && find . -mindepth 1 | LC_ALL=C sort |
+	cpio --quiet -o -H newc -R 0:0 --reproducible | gzip -n -9 >"$out_abs.tmp")
+mv "$out_abs.tmp" "$out_abs"

@@ -1,0 +1,51 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot /boot/vmlinuz-KVER with an initramfs from mkinitramfs.sh.
+#
+# usage: run-vm.sh KVER INITRAMFS RESULT_FILE CONSOLE_LOG [TIMEOUT_SECONDS]
+#
+# ttyS0 (kernel log and test output) goes to CONSOLE_LOG, ttyS1 (the result
+# channel) to RESULT_FILE; separate files, so the two never interleave.
+#
+# Exit status: QEMU's own (0 after a guest power off, and also after a
+# panic, since -no-reboot turns the panic's reboot into an exit), or 124
+# when the host-side timeout (default 300 s) had to kill it. Judge the run
+# with verdict.sh, not with this status.
+#
+# environment:
+#   VM_APPEND  extra kernel command line words (the guest sees them in
+#              /proc/cmdline; smoke-test.sh reads "smoke=..." from there)
+#   VM_QEMU    QEMU binary (default qemu-system-x86_64)
+set -euo pipefail
+
+[ $# -ge 4 ] || { echo "usage: $0 KVER INITRAMFS RESULT_FILE CONSOLE_LOG [TIMEOUT_SECONDS]" >&2; exit 2; }
+kver=$1 initramfs=$2 result=$3 console=$4 timeout_s=${5:-300}
+kernel=/boot/vmlinuz-$kver
+[ -r "$kernel" ] || { echo "run-vm: $kernel not readable" >&2; exit 2; }
+[ -r "$initramfs" ] || { echo "run-vm: $initramfs not readable" >&2; exit 2; }
+
+# Stale files from an earlier run must not be judged as this run's output.
+rm -f "$result" "$console"
+
+# panic=-1 reboots at once on a panic, and -no-reboot turns that into QEMU
+# exiting, so a crash ends the run instead of waiting for the timeout.
+# panic_on_warn/oops=panic make any WARN or oops fatal and thus visible.
+# Kernel log level stays at its default so BUG/WARN lines reach the log.
+cmdline="console=ttyS0 rdinit=/init panic=-1 panic_on_warn=1 oops=panic ${VM_APPEND:-}"
+
+# No KVM on the build machines: TCG with the richest emulated CPU.
+# -nodefaults drops the default VGA, NIC, monitor and serial ports so the
+# two -serial options below are exactly ttyS0 and ttyS1.
+status=0
+timeout --kill-after=10 "$timeout_s" "${VM_QEMU:-qemu-system-x86_64}" \
+	-nodefaults -display none -no-reboot \
+	-accel tcg -cpu max -smp 2 -m 1024 \
+	-nic none \
+	-serial "file:$console" -serial "file:$result" \
+	-kernel "$kernel" -initrd "$initramfs" -append "$cmdline" \
+	</dev/null || status=$?
+# timeout reports 137 when it had to use SIGKILL; both mean "timed out".
+[ "$status" -eq 137 ] && status=124
+[ "$status" -ne 124 ] || echo "run-vm: guest timed out after $timeout_s s" >&2
+exit "$status"
