@@ -52,7 +52,7 @@ ok "scenario reached every state"
 # Everything below reads one stable socket set: the TIME_WAIT sockets, the
 # shortest-lived, last 60 s, far longer than these reads take.
 section manifest cat /tmp/manifest
-section netns-init readlink /proc/self/ns/net
+section netns readlink /proc/self/ns/net
 for bs in 1 7 4096 1048576; do
 	scenario read $bs /proc/tcpstates > /tmp/read.$bs
 	check "read with $bs-byte buffers succeeds" [ $? -eq 0 ]
@@ -70,7 +70,7 @@ section netstat netstat -tan
 
 for ns in $(awk '$1 == "NETNS" { print $2 }' /tmp/manifest); do
 	pid=$(awk -v ns="$ns" '$1 == "NETNS" && $2 == ns { print $3 }' /tmp/manifest)
-	section "netns-$ns" nsenter -t "$pid" -n readlink /proc/self/ns/net
+	section "netns@$ns" nsenter -t "$pid" -n readlink /proc/self/ns/net
 	section "tcpstates@$ns" nsenter -t "$pid" -n cat /proc/tcpstates
 	section "proc-net-tcp@$ns" nsenter -t "$pid" -n cat /proc/net/tcp
 	section "proc-net-tcp6@$ns" nsenter -t "$pid" -n cat /proc/net/tcp6
