@@ -12,7 +12,7 @@
 KVER ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KVER)/build
 BUILD ?= $(CURDIR)/.build/$(KVER)
-SOURCES := Kbuild VERSION module uapi
+SOURCES := Kbuild VERSION module uapi kunit
 
 all: module
 

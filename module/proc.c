@@ -65,17 +65,23 @@ static void *tcps_iter_record(struct tcps_iter *it)
 	}
 }
 
+static void tcps_count_rows(u64 *counts, const struct tcps_row *rows,
+			    unsigned int n)
+{
+	while (n--)
+		counts[rows[n].state]++;
+}
+
 /* Copy the next non-empty bucket and count its rows. */
 static int tcps_iter_fill(struct tcps_iter *it)
 {
-	int i, n = tcps_walk_next(&it->walk);
+	int n = tcps_walk_next(&it->walk);
 
 	if (n < 0)
 		return n;
 	it->row = 0;
 	it->phase = n ? TCPS_PHASE_ROWS : TCPS_PHASE_COUNTS;
-	for (i = 0; i < n; i++)
-		it->counts[it->walk.rows[i].state]++;
+	tcps_count_rows(it->counts, it->walk.rows, n);
 	return 0;
 }
 
@@ -163,25 +169,18 @@ static const struct seq_operations tcps_seq_ops = {
 	.show	= tcps_seq_show,
 };
 
-static int tcps_proc_open(struct inode *inode, struct file *file)
+/* Make @file a reader of @net's tables; consumes the reference on @net. */
+static int tcps_seq_open_net(struct inode *inode, struct file *file,
+			     struct net *net)
 {
 	struct tcps_iter *it;
-	struct net *net;
 	int err;
 
-	/*
-	 * Read-only for everyone: root passes the 0444 mode check, so
-	 * refuse writers here, before anything is set up.
-	 */
-	if (file->f_mode & FMODE_WRITE)
-		return -EACCES;
-
 	it = __seq_open_private(file, &tcps_seq_ops, sizeof(*it));
-	if (!it)
+	if (!it) {
+		put_net(net);
 		return -ENOMEM;
-
-	/* The reader's netns at open(), pinned until release(). */
-	net = get_net(current->nsproxy->net_ns);
+	}
 	err = tcps_walk_init(&it->walk, net, file->f_cred->user_ns);
 	if (err) {
 		put_net(net);
@@ -190,6 +189,20 @@ static int tcps_proc_open(struct inode *inode, struct file *file)
 	}
 	tcps_iter_rewind(it);
 	return 0;
+}
+
+static int tcps_proc_open(struct inode *inode, struct file *file)
+{
+	/*
+	 * Read-only for everyone: root passes the 0444 mode check, so
+	 * refuse writers here, before anything is set up.
+	 */
+	if (file->f_mode & FMODE_WRITE)
+		return -EACCES;
+
+	/* The reader's netns at open(), pinned until release(). */
+	return tcps_seq_open_net(inode, file,
+				 get_net(current->nsproxy->net_ns));
 }
 
 static int tcps_proc_release(struct inode *inode, struct file *file)

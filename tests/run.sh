@@ -1,19 +1,23 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Every test: static checks, then the scenario in a QEMU guest on each
-# target Debian kernel.  Installs what it needs.  Ends with the line
-# "N passed, M failed" and exits non-zero if anything failed.
+# Every test: static checks, the scenario in a QEMU guest on each target
+# Debian kernel, then on a debug kernel (KASAN, lockdep, PROVE_RCU, built
+# once and cached) the KUnit suite, the scenario again and the churn stress.
+# Installs what it needs.  Ends with the line "N passed, M failed" and
+# exits non-zero if anything failed.
 #
-# usage: tests/run.sh [--quick]     --quick: the 6.12 guest only
+# usage: tests/run.sh [--quick]     --quick: the stock 6.12 guest only
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 series=(6.1 6.12)
 static=yes
+debug=yes
 if [ "${1:-}" = --quick ]; then
 	series=(6.12)
 	static=no
+	debug=no
 elif [ $# -gt 0 ]; then
 	echo "usage: $0 [--quick]" >&2
 	exit 2
@@ -46,6 +50,27 @@ step() {
 	count "$name" "$log"
 }
 
+# no_diagnostics LOG CMD...: CMD succeeds and prints no warning or error.
+no_diagnostics() {
+	local log=$1
+	shift
+	"$@" >"$log" 2>&1 && ! grep -E 'warning:|error:' "$log"
+}
+
+# guest TAG KVER MODULE SCRIPT [EXTRA...]: build an initramfs, boot it and
+# count the harness's verdict; the result file is $out/result-TAG.txt.
+guest() {
+	local tag=$1 kver=$2 ko=$3 script=$4
+	shift 4
+	must "$tag-initramfs" tests/vm/mkinitramfs.sh "$out/initramfs-$tag.cpio.gz" \
+		"$kver" "$ko" "$script" "$@" || return 1
+	echo "# booting ${VM_KERNEL:-Debian $kver} under QEMU TCG ($tag)"
+	tests/vm/run-vm.sh "$kver" "$out/initramfs-$tag.cpio.gz" \
+		"$out/result-$tag.txt" "$out/console-$tag.log" "${VM_TIMEOUT:-300}"
+	VM_TAG=$tag step "$tag-guest" "$out/verdict-$tag.log" \
+		tests/vm/verdict.sh "$out/result-$tag.txt" "$out/console-$tag.log"
+}
+
 # must NAME CMD...: a prerequisite; counted as one assertion.
 must() {
 	local name=$1
@@ -76,15 +101,33 @@ must scenario-build make -C tests/scenario || finish
 for s in "${series[@]}"; do
 	kver=${TCPS_KERNELS[$s]}
 	must "$s-module-build" make KVER="$kver" || continue
-	must "$s-initramfs" tests/vm/mkinitramfs.sh "$out/initramfs-$s.cpio.gz" \
-		"$kver" ".build/tcpstates-$kver.ko" tests/guest/scenario.sh \
+	guest "$s" "$kver" ".build/tcpstates-$kver.ko" tests/guest/scenario.sh \
 		tests/scenario/scenario || continue
-	echo "# booting Debian $kver under QEMU TCG"
-	tests/vm/run-vm.sh "$kver" "$out/initramfs-$s.cpio.gz" \
-		"$out/result-$s.txt" "$out/console-$s.log" 300
-	VM_TAG=$s step "$s-guest" "$out/verdict-$s.log" \
-		tests/vm/verdict.sh "$out/result-$s.txt" "$out/console-$s.log"
 	VM_TAG=$s step "$s-scenario" "$out/scenario-$s.log" \
 		python3 tests/check_scenario.py "$out/result-$s.txt"
 done
+
+[ "$debug" = yes ] || finish
+
+# The debug kernel: cold build about 10 min on 2 cores, then cached.
+must debug-kernel sh -c "tests/debug-kernel.sh >$out/debug-kernel.path" || finish
+kdir=$(cat "$out/debug-kernel.path")
+dkver=$(cat "$kdir/include/config/kernel.release")
+dko=.build/debug/tcpstates.ko
+must debug-module-build no_diagnostics "$out/debug-build.raw" \
+	make KVER=debug KDIR="$kdir" \
+	KBUILD_ARGS="TCPS_KUNIT=y KCFLAGS=-Werror C=2" || finish
+export VM_KERNEL=$kdir/arch/x86/boot/bzImage VM_MEM=2048 VM_TIMEOUT=600
+
+if guest debug-kunit "$dkver" "$dko" tests/guest/kunit.sh \
+	.build/debug/tcpstates_kunit.ko; then
+	VM_TAG=debug-kunit step debug-kunit "$out/kunit.log" \
+		python3 tests/check_kunit.py "$out/result-debug-kunit.txt" \
+		"$kdir/source"
+fi
+if guest debug-scenario "$dkver" "$dko" tests/guest/scenario.sh \
+	tests/scenario/scenario; then
+	VM_TAG=debug step debug-scenario "$out/scenario-debug.log" \
+		python3 tests/check_scenario.py "$out/result-debug-scenario.txt"
+fi
 finish

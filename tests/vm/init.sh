@@ -89,5 +89,7 @@ echo "TCPSTATES-HARNESS-DONE rc=$rc" >&3
 exec 3>&-
 sync
 sleep 0.2
-poweroff -f
+# reboot, not poweroff: QEMU runs with -no-reboot, so a reboot ends it on
+# every kernel, while poweroff only halts one built without ACPI (the debug
+# kernel) and would leave QEMU running until the host's timeout.
 reboot -f

@@ -17,11 +17,14 @@
 #   VM_APPEND  extra kernel command line words (the guest sees them in
 #              /proc/cmdline; smoke-test.sh reads "smoke=..." from there)
 #   VM_QEMU    QEMU binary (default qemu-system-x86_64)
+#   VM_KERNEL  kernel image to boot instead of /boot/vmlinuz-KVER (the
+#              debug kernel's bzImage)
+#   VM_MEM     guest memory in MiB (default 1024)
 set -euo pipefail
 
 [ $# -ge 4 ] || { echo "usage: $0 KVER INITRAMFS RESULT_FILE CONSOLE_LOG [TIMEOUT_SECONDS]" >&2; exit 2; }
 kver=$1 initramfs=$2 result=$3 console=$4 timeout_s=${5:-300}
-kernel=/boot/vmlinuz-$kver
+kernel=${VM_KERNEL:-/boot/vmlinuz-$kver}
 [ -r "$kernel" ] || { echo "run-vm: $kernel not readable" >&2; exit 2; }
 [ -r "$initramfs" ] || { echo "run-vm: $initramfs not readable" >&2; exit 2; }
 
@@ -40,7 +43,7 @@ cmdline="console=ttyS0 rdinit=/init panic=-1 panic_on_warn=1 oops=panic ${VM_APP
 status=0
 timeout --kill-after=10 "$timeout_s" "${VM_QEMU:-qemu-system-x86_64}" \
 	-nodefaults -display none -no-reboot \
-	-accel tcg -cpu max -smp 2 -m 1024 \
+	-accel tcg -cpu max -smp 2 -m "${VM_MEM:-1024}" \
 	-nic none \
 	-serial "file:$console" -serial "file:$result" \
 	-kernel "$kernel" -initrd "$initramfs" -append "$cmdline" \

@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: the lockless walk against real loopback sockets in a fresh netns,
+ * and the handover rule on synthetic buckets.
+ */
+#include <kunit/test.h>
+
+#include "../module/walk.c"
+#include "sockets.h"
+
+static const int tcps_families[] = { AF_INET, AF_INET6 };
+
+static void tcps_family_desc(const int *family, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s",
+		 *family == AF_INET6 ? "ipv6" : "ipv4");
+}
+
+KUNIT_ARRAY_PARAM(tcps_family, tcps_families, tcps_family_desc);
+
+static struct tcps_row *tcps_rows(struct kunit *test)
+{
+	struct tcps_row *rows = kunit_kcalloc(test, TCPS_TEST_MAX_ROWS,
+					      sizeof(*rows), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, rows);
+	return rows;
+}
+
+/* listen + connect + accept: one LISTEN and two ESTABLISHED rows. */
+static void tcps_walk_connection(struct kunit *test)
+{
+	int family = *(const int *)test->param_value;
+	struct net *net = tcps_test_netns(test);
+	struct tcps_row *rows = tcps_rows(test);
+	unsigned int n, i, listen = 0, client = 0, server = 0, mine = 0;
+	struct tcps_test_conn c;
+	struct socket *l;
+	u16 port;
+
+	l = tcps_test_listener(test, net, family, 0, false, &port);
+	tcps_test_connect(test, net, family, l, port, &c);
+
+	n = tcps_test_walk(test, net, rows, TCPS_TEST_MAX_ROWS);
+	KUNIT_ASSERT_LE(test, n, TCPS_TEST_MAX_ROWS);
+	for (i = 0; i < n; i++) {
+		const struct tcps_row *r = &rows[i];
+
+		if (r->sport != port && r->dport != port)
+			continue;
+		mine++;
+		KUNIT_EXPECT_EQ(test, r->family, family);
+		if (r->state == TCPS_LISTEN && r->sport == port && !r->dport) {
+			listen++;
+			KUNIT_EXPECT_EQ(test, r->ino, SOCK_INODE(l)->i_ino);
+		} else if (tcps_test_row_is(r, &c.caddr, &c.saddr)) {
+			client++;
+			KUNIT_EXPECT_EQ(test, r->state, TCPS_ESTABLISHED);
+			KUNIT_EXPECT_EQ(test, r->ino,
+					SOCK_INODE(c.client)->i_ino);
+		} else if (tcps_test_row_is(r, &c.saddr, &c.caddr)) {
+			server++;
+			KUNIT_EXPECT_EQ(test, r->state, TCPS_ESTABLISHED);
+			KUNIT_EXPECT_EQ(test, r->ino,
+					SOCK_INODE(c.server)->i_ino);
+		}
+	}
+	KUNIT_EXPECT_EQ(test, listen, 1);
+	KUNIT_EXPECT_EQ(test, client, 1);
+	KUNIT_EXPECT_EQ(test, server, 1);
+	KUNIT_EXPECT_EQ(test, mine, 3);
+}
+
+/*
+ * Active close: the client lives on as a timewait socket, first with the
+ * FIN_WAIT2 substate (orphaned), then TIME_WAIT once the server closes.
+ */
+static void tcps_walk_time_wait(struct kunit *test)
+{
+	int family = *(const int *)test->param_value;
+	struct net *net = tcps_test_netns(test);
+	const struct tcps_row *r;
+	struct tcps_test_conn c;
+	struct socket *l;
+	u16 port;
+
+	l = tcps_test_listener(test, net, family, 0, false, &port);
+	tcps_test_connect(test, net, family, l, port, &c);
+
+	tcps_test_close(test, c.client);
+	r = tcps_test_wait_row(test, net, &c.caddr, &c.saddr, TCPS_FIN_WAIT2);
+	KUNIT_EXPECT_EQ(test, r->kind, TCPS_KIND_TW);
+	tcps_test_wait_row(test, net, &c.saddr, &c.caddr, TCPS_CLOSE_WAIT);
+
+	tcps_test_close(test, c.server);
+	r = tcps_test_wait_row(test, net, &c.caddr, &c.saddr, TCPS_TIME_WAIT);
+	KUNIT_EXPECT_EQ(test, r->kind, TCPS_KIND_TW);
+	KUNIT_EXPECT_EQ(test, r->uid, 0);
+	KUNIT_EXPECT_EQ(test, r->ino, 0);
+	KUNIT_EXPECT_EQ(test, r->rxq, 0);
+	KUNIT_EXPECT_EQ(test, r->txq, 0);
+}
+
+/* Sockets of one netns never show in the walk of another. */
+static void tcps_walk_netns_isolation(struct kunit *test)
+{
+	int family = *(const int *)test->param_value;
+	struct net *net = tcps_test_netns(test);
+	struct tcps_row *rows = tcps_rows(test);
+	unsigned int n, i, here = 0;
+	struct tcps_test_conn c;
+	struct socket *l;
+	u16 port;
+
+	l = tcps_test_listener(test, net, family, 0, false, &port);
+	tcps_test_connect(test, net, family, l, port, &c);
+
+	n = min(tcps_test_walk(test, &init_net, rows, TCPS_TEST_MAX_ROWS),
+		TCPS_TEST_MAX_ROWS);
+	for (i = 0; i < n; i++) {
+		KUNIT_EXPECT_FALSE(test, tcps_test_row_is(&rows[i], &c.caddr,
+							  &c.saddr));
+		KUNIT_EXPECT_FALSE(test, tcps_test_row_is(&rows[i], &c.saddr,
+							  &c.caddr));
+	}
+	n = min(tcps_test_walk(test, net, rows, TCPS_TEST_MAX_ROWS),
+		TCPS_TEST_MAX_ROWS);
+	for (i = 0; i < n; i++)
+		here += tcps_test_row_is(&rows[i], &c.caddr, &c.saddr);
+	KUNIT_EXPECT_EQ(test, here, 1);
+}
+
+/*
+ * SO_REUSEPORT listeners on one address and port share an lhash2 chain:
+ * more of them than the initial row buffer makes the walk grow it and
+ * copy the chain again, and still show each exactly once.
+ */
+static void tcps_walk_long_chain(struct kunit *test)
+{
+	int family = *(const int *)test->param_value;
+	struct net *net = tcps_test_netns(test);
+	struct tcps_row *rows = tcps_rows(test);
+	const unsigned int want = TCPS_ROWS_INITIAL + 9;
+	unsigned int n, i, seen = 0;
+	u16 port, again;
+
+	tcps_test_listener(test, net, family, 0, true, &port);
+	for (i = 1; i < want; i++) {
+		tcps_test_listener(test, net, family, port, true, &again);
+		KUNIT_ASSERT_EQ(test, again, port);
+	}
+	n = tcps_test_walk(test, net, rows, TCPS_TEST_MAX_ROWS);
+	KUNIT_ASSERT_LE(test, n, TCPS_TEST_MAX_ROWS);
+	for (i = 0; i < n; i++)
+		seen += rows[i].sport == port && rows[i].state == TCPS_LISTEN;
+	KUNIT_EXPECT_EQ(test, seen, want);
+}
+
+/* One bucket seen mid-handover: which copy of a tuple survives. */
+struct tcps_handover_case {
+	const char *what;
+	u8 kind_a, state_a, kind_b, state_b;
+	bool same_tuple;
+	unsigned int left;
+	u8 kept_state;	/* state of the survivor when one is left */
+};
+
+static const struct tcps_handover_case tcps_handover_cases[] = {
+	{ "full socket entering TIME_WAIT", TCPS_KIND_FULL, TCPS_FIN_WAIT2,
+	  TCPS_KIND_TW, TCPS_TIME_WAIT, true, 1, TCPS_TIME_WAIT },
+	{ "timewait first, then the full socket", TCPS_KIND_TW,
+	  TCPS_TIME_WAIT, TCPS_KIND_FULL, TCPS_CLOSING, true, 1,
+	  TCPS_TIME_WAIT },
+	{ "connect() reusing a TIME_WAIT tuple", TCPS_KIND_FULL,
+	  TCPS_SYN_SENT, TCPS_KIND_TW, TCPS_TIME_WAIT, true, 1,
+	  TCPS_SYN_SENT },
+	{ "different tuples are both kept", TCPS_KIND_FULL, TCPS_FIN_WAIT2,
+	  TCPS_KIND_TW, TCPS_TIME_WAIT, false, 2, 0 },
+	{ "a request socket is not a handover", TCPS_KIND_REQ, TCPS_SYN_RECV,
+	  TCPS_KIND_FULL, TCPS_ESTABLISHED, true, 2, 0 },
+};
+
+static void tcps_handover_desc(const struct tcps_handover_case *c, char *desc)
+{
+	strscpy(desc, c->what, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(tcps_handover, tcps_handover_cases, tcps_handover_desc);
+
+static void tcps_walk_handover(struct kunit *test)
+{
+	const struct tcps_handover_case *c = test->param_value;
+	struct tcps_row rows[2] = {};
+	struct tcps_walk w = { .rows = rows, .nrows = 2, .cap = 2 };
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		rows[i].family = AF_INET;
+		rows[i].src.v4 = htonl(INADDR_LOOPBACK);
+		rows[i].dst.v4 = htonl(INADDR_LOOPBACK);
+		rows[i].sport = 40000;
+		rows[i].dport = 80;
+	}
+	rows[0].kind = c->kind_a;
+	rows[0].state = c->state_a;
+	rows[1].kind = c->kind_b;
+	rows[1].state = c->state_b;
+	if (!c->same_tuple)
+		rows[1].sport++;
+
+	tcps_drop_handovers(&w);
+	KUNIT_ASSERT_EQ(test, w.nrows, c->left);
+	if (c->left == 1)
+		KUNIT_EXPECT_EQ(test, rows[0].state, c->kept_state);
+}
+
+static struct kunit_case tcps_walk_test_cases[] = {
+	KUNIT_CASE_PARAM(tcps_walk_connection, tcps_family_gen_params),
+	KUNIT_CASE_PARAM(tcps_walk_time_wait, tcps_family_gen_params),
+	KUNIT_CASE_PARAM(tcps_walk_netns_isolation, tcps_family_gen_params),
+	KUNIT_CASE_PARAM(tcps_walk_long_chain, tcps_family_gen_params),
+	KUNIT_CASE_PARAM(tcps_walk_handover, tcps_handover_gen_params),
+	{}
+};
+
+static struct kunit_suite tcps_walk_suite = {
+	.name = "tcpstates_walk",
+	.test_cases = tcps_walk_test_cases,
+};
+
+kunit_test_suite(tcps_walk_suite);
