@@ -1,6 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 #   make [KVER=...]        build tcpstates.ko for a kernel (default: running)
+#   make install           build, install into /lib/modules/KVER/extra, depmod
+#   make dkms-install      register with DKMS, build and install for KVER
+#   make deb               .build/tcpstates-dkms_VERSION_all.deb (DKMS package)
+#   make uninstall         remove every trace of the above
 #   make check             static checks: W=1 -Werror, sparse, checkpatch, uapi
 #   make demo              boot a VM with the module and print /proc/tcpstates
 #   make test              every test (what CI runs); make test-quick: 6.12 only
@@ -12,15 +16,60 @@
 KVER ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KVER)/build
 BUILD ?= $(CURDIR)/.build/$(KVER)
-SOURCES := Kbuild VERSION module uapi kunit
+# The one version number: dkms.conf's.
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+# What a DKMS source tree (and the .deb) holds.
+DKMS_FILES := Kbuild dkms.conf module uapi
+DKMS_SRC := /usr/src/tcpstates-$(VERSION)
+DEB := .build/tcpstates-dkms_$(VERSION)_all.deb
 
 all: module
 
 module:
 	@mkdir -p $(BUILD)
-	@cp -a $(SOURCES) $(BUILD)/
+	@cp -a $(DKMS_FILES) kunit $(BUILD)/
 	$(MAKE) -C $(KDIR) M=$(BUILD) W=1 $(KBUILD_ARGS) modules
 	@cp $(BUILD)/tcpstates.ko $(BUILD)/../tcpstates-$(KVER).ko
+
+install: module
+	$(MAKE) -C $(KDIR) M=$(BUILD) modules_install
+	depmod -a $(KVER)
+
+dkms-install:
+	rm -rf $(DKMS_SRC)
+	mkdir -p $(DKMS_SRC)
+	cp -a $(DKMS_FILES) $(DKMS_SRC)/
+	dkms add -m tcpstates -v $(VERSION)
+	dkms build -m tcpstates -v $(VERSION) -k $(KVER)
+	dkms install -m tcpstates -v $(VERSION) -k $(KVER)
+
+# A source-only DKMS package, as dh-dkms would make it: the postinst is
+# Debian's common.postinst, which builds for every kernel with headers.
+deb:
+	rm -rf .build/deb
+	mkdir -p .build/deb/DEBIAN .build/deb$(DKMS_SRC)
+	cp -a $(DKMS_FILES) .build/deb$(DKMS_SRC)/
+	printf '%s\n' 'Package: tcpstates-dkms' 'Version: $(VERSION)' \
+		'Architecture: all' 'Section: kernel' 'Priority: optional' \
+		'Depends: dkms (>= 3)' \
+		'Maintainer: The tcpstates developers <tcpstates@localhost>' \
+		'Description: TCP socket snapshot and per-state counters in /proc/tcpstates (DKMS)' \
+		' Lockless walk of the TCP tables of the reader'"'"'s network namespace.' \
+		>.build/deb/DEBIAN/control
+	printf '%s\n' '#!/bin/sh' 'set -e' \
+		'/usr/lib/dkms/common.postinst tcpstates $(VERSION) "" "" "$$2"' \
+		>.build/deb/DEBIAN/postinst
+	printf '%s\n' '#!/bin/sh' 'set -e' \
+		'dkms remove -m tcpstates -v $(VERSION) --all >/dev/null 2>&1 || true' \
+		>.build/deb/DEBIAN/prerm
+	chmod 0755 .build/deb/DEBIAN/postinst .build/deb/DEBIAN/prerm
+	dpkg-deb --root-owner-group --build .build/deb $(DEB)
+
+uninstall:
+	-dkms remove -m tcpstates -v $(VERSION) --all
+	rm -rf $(DKMS_SRC)
+	rm -f /lib/modules/*/extra/tcpstates.ko*
+	for k in /lib/modules/*/modules.dep; do depmod -a $$(basename $$(dirname $$k)); done
 
 check:
 	tests/static.sh
@@ -38,4 +87,5 @@ clean:
 	rm -rf .build
 	$(MAKE) -C tests/scenario clean
 
-.PHONY: all module check demo test test-quick clean
+.PHONY: all module install dkms-install deb uninstall check demo test \
+	test-quick clean

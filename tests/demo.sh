@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-tests/deps.sh
+tests/deps.sh demo
 source tests/kernels.sh
 kver=${TCPS_KERNELS[6.12]}
 out=.build/demo

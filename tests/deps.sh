@@ -3,18 +3,30 @@
 #
 # Install, from Debian's archive, everything the demo and the tests use:
 # QEMU, busybox, the real ss/ip/netstat for the guest, a compiler, sparse,
-# the two Debian kernel series the module targets (image to boot, headers
-# to build against) and the 6.12 source for checkpatch.pl.  Quick when all
-# is there already.
+# the two Debian kernel series the module targets (images to boot, headers
+# of every flavour to build against), DKMS, and the 6.12 source for
+# checkpatch.pl and the debug kernel.  Quick when all is there already.
 set -euo pipefail
 
+#
+# usage: deps.sh [demo]      demo: only what tests/demo.sh needs
+
+# The demo: build for Debian 6.12 and boot it.
 pkgs=(
 	qemu-system-x86 busybox-static iproute2 net-tools kmod cpio gzip
-	build-essential bc flex bison libelf-dev python3 sparse
-	linux-image-amd64 linux-headers-amd64
+	build-essential bc flex bison libelf-dev python3
 	linux-image-6.12-amd64 linux-headers-6.12-amd64
-	linux-source-6.12
 )
+if [ "${1:-}" != demo ]; then
+	pkgs+=(
+		sparse ccache linux-source-6.12
+		linux-image-amd64 linux-headers-amd64
+		# The DKMS matrix: every Debian kernel ABI, and RT to boot.
+		dkms linux-headers-cloud-amd64 linux-headers-rt-amd64
+		linux-headers-6.12-cloud-amd64 linux-headers-6.12-rt-amd64
+		linux-image-6.12-rt-amd64
+	)
+fi
 
 missing=()
 for p in "${pkgs[@]}"; do

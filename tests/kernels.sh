@@ -1,14 +1,30 @@
 # SPDX-License-Identifier: GPL-2.0
-# Sourced: the Debian kernel releases the tests boot, read from the
-# metapackages tests/deps.sh installed, so a new Debian point release needs
-# no edit here.
+# Sourced: the Debian kernel releases the tests use, read from the
+# metapackages tests/deps.sh installed, so a Debian point release needs no
+# edit here.
 
-# kver_of METAPACKAGE: the kernel release the linux-image metapackage pulls.
+# kver_of METAPACKAGE: the kernel release a linux-image/-headers
+# metapackage pulls in (empty when it is not installed).
 kver_of() {
-	dpkg-query -W -f='${Depends}' "$1" | sed 's/^linux-image-//; s/[ ,].*//'
+	dpkg-query -W -f='${Depends}' "$1" 2>/dev/null |
+		sed 's/^linux-\(image\|headers\)-//; s/[ ,].*//'
 }
 
+# Booted by the scenario tests.
 declare -A TCPS_KERNELS=(
 	[6.1]=$(kver_of linux-image-amd64)
 	[6.12]=$(kver_of linux-image-6.12-amd64)
+)
+
+# Every Debian kernel ABI the DKMS matrix builds for, and the ones booted
+# from the DKMS-installed tree.
+TCPS_DKMS_HEADERS=(
+	linux-headers-amd64 linux-headers-cloud-amd64 linux-headers-rt-amd64
+	linux-headers-6.12-amd64 linux-headers-6.12-cloud-amd64
+	linux-headers-6.12-rt-amd64
+)
+declare -A TCPS_DKMS_BOOT=(
+	[6.1]=$(kver_of linux-image-amd64)
+	[6.12]=$(kver_of linux-image-6.12-amd64)
+	[6.12-rt]=$(kver_of linux-image-6.12-rt-amd64)
 )

@@ -303,7 +303,7 @@ static void wait_segs_out(int fd, unsigned int segs, const char *role)
 	die("%s: %s never sent its ACK", cur_case, role);
 }
 
-/* Remember @fd with its expected state, and write its row. */
+/* Wait for @fd to reach @state, then write its row and remember it for check_held(). */
 static void hold(int fd, int state, const char *foreign, const char *role)
 {
 	struct ends e;
@@ -808,13 +808,16 @@ static pid_t ehash_owner;
 
 static bool write_sysctl(const char *path, const char *val)
 {
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	int fd = open(path, O_WRONLY | O_CLOEXEC), err;
 	bool ok;
 
 	if (fd < 0)
 		return false;
 	ok = write(fd, val, strlen(val)) == (ssize_t)strlen(val);
+	/* The caller reports errno of the write, not of close(). */
+	err = errno;
 	close(fd);
+	errno = err;
 	return ok;
 }
 

@@ -16,6 +16,9 @@
 # environment:
 #   KMODS              space separated in-tree modules of KVER (e.g. "veth")
 #                      that /init loads, with their dependencies, before ours
+#   DKMS_MODULE        our module as DKMS installed it on the host (a path
+#                      under /lib/modules/KVER/); put at the same path with a
+#                      modules.dep, so the guest loads it with modprobe
 #   SOURCE_DATE_EPOCH  timestamp for every archive member (default 0), so
 #                      identical inputs give a byte-identical image
 #
@@ -109,6 +112,30 @@ if [ "$module" != none ]; then
 	*) die "$module has vermagic '$vermagic', not for $kver" ;;
 	esac
 	install -m 0644 "$module" "$root/lib/modules/tcpstates.ko"
+fi
+
+# The DKMS-installed module at its installed path, with depmod's index, so
+# the guest runs "modprobe tcpstates" as a real machine would.  Stored
+# uncompressed: busybox modprobe cannot read .ko.xz.
+if [ -n "${DKMS_MODULE:-}" ]; then
+	rel=${DKMS_MODULE#/lib/modules/"$kver"/}
+	[ "$rel" != "$DKMS_MODULE" ] && [ -f "$DKMS_MODULE" ] ||
+		die "DKMS_MODULE $DKMS_MODULE is not a file under /lib/modules/$kver"
+	rel=${rel%.xz}
+	rel=${rel%.zst}
+	mkdir -p "$root/lib/modules/$kver/$(dirname "$rel")"
+	case "$DKMS_MODULE" in
+	*.xz) xz -dc "$DKMS_MODULE" >"$root/lib/modules/$kver/$rel" ;;
+	*.zst) zstd -qdc "$DKMS_MODULE" >"$root/lib/modules/$kver/$rel" ;;
+	*) cp "$DKMS_MODULE" "$root/lib/modules/$kver/$rel" ;;
+	esac
+	case "$(modinfo -F vermagic "$root/lib/modules/$kver/$rel")" in
+	"$kver "*) ;;
+	*) die "$DKMS_MODULE is not built for $kver" ;;
+	esac
+	cp /lib/modules/"$kver"/modules.builtin* /lib/modules/"$kver"/modules.order \
+		"$root/lib/modules/$kver/" 2>/dev/null || true
+	depmod -b "$root" "$kver"
 fi
 
 # In-tree helper modules, dependencies first, in the order modprobe would
