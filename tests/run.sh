@@ -96,18 +96,38 @@ must deps tests/deps.sh || finish
 source tests/kernels.sh
 
 [ "$static" = no ] || step static "$out/static.log" tests/static.sh
+[ "$static" = no ] || step tools "$out/tools.log" make -s -C tools check
 must scenario-build make -C tests/scenario || finish
+must tools-static-build make -C tools static || finish
+# What every scenario guest carries besides its module.
+scenario_files=(tests/scenario/scenario tools/tcpstates-static /usr/bin/jq
+	tools/tests/guest.sh)
 
 for s in "${series[@]}"; do
 	kver=${TCPS_KERNELS[$s]}
 	must "$s-module-build" make KVER="$kver" || continue
 	guest "$s" "$kver" ".build/tcpstates-$kver.ko" tests/guest/scenario.sh \
-		tests/scenario/scenario || continue
+		"${scenario_files[@]}" || continue
 	VM_TAG=$s step "$s-scenario" "$out/scenario-$s.log" \
 		python3 tests/check_scenario.py "$out/result-$s.txt"
 done
 
 [ "$debug" = yes ] || finish
+
+# DKMS as appliances use it: build and install for every Debian kernel ABI,
+# boot 6.1, 6.12 and 6.12-rt loading the installed module with modprobe,
+# then the .deb: install and purge.
+step dkms-matrix "$out/dkms-matrix.log" tests/dkms.sh matrix
+for s in "${!TCPS_DKMS_BOOT[@]}"; do
+	kver=${TCPS_DKMS_BOOT[$s]}
+	ko=$(ls /lib/modules/"$kver"/updates/dkms/tcpstates.ko* 2>/dev/null | head -n 1)
+	must "dkms-$s-installed" test -n "$ko" || continue
+	DKMS_MODULE=$ko guest "dkms-$s" "$kver" none tests/guest/dkms.sh \
+		tests/guest/scenario.sh "${scenario_files[@]}" || continue
+	VM_TAG=dkms-$s step "dkms-$s-scenario" "$out/scenario-dkms-$s.log" \
+		python3 tests/check_scenario.py "$out/result-dkms-$s.txt"
+done
+step dkms-deb "$out/dkms-deb.log" tests/dkms.sh deb
 
 # The debug kernel: cold build about 10 min on 2 cores, then cached.
 must debug-kernel sh -c "tests/debug-kernel.sh >$out/debug-kernel.path" || finish
@@ -126,8 +146,14 @@ if guest debug-kunit "$dkver" "$dko" tests/guest/kunit.sh \
 		"$kdir/source"
 fi
 if guest debug-scenario "$dkver" "$dko" tests/guest/scenario.sh \
-	tests/scenario/scenario; then
+	"${scenario_files[@]}"; then
 	VM_TAG=debug step debug-scenario "$out/scenario-debug.log" \
 		python3 tests/check_scenario.py "$out/result-debug-scenario.txt"
 fi
+
+# Churn, readers and module reloads for 60 s under KASAN and lockdep.
+must stress-build make -C tests/stress || finish
+VM_APPEND="stress_seconds=60" guest debug-stress "$dkver" "$dko" \
+	tests/guest/stress.sh tests/stress/tcpstress &&
+	grep '# stress:' "$out/verdict-debug-stress.log"
 finish

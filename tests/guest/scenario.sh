@@ -86,6 +86,14 @@ for ns in $(awk '$1 == "NETNS" { print $2 }' /tmp/manifest); do
 	section "ss-6@$ns" nsenter -t "$pid" -n ss -tanH -6
 done
 
+# tools/tcpstates on the live file: its summary against the module's
+# counters, its state filters against ss.
+if [ -x /bin/tcpstates-static ]; then
+	TCPSTATES=/bin/tcpstates-static sh /bin/guest.sh
+else
+	not_ok "tcpstates-tool: /bin/tcpstates-static is in the guest"
+fi
+
 # A second full read at the end: the set really was stable meanwhile.
 scenario read 4096 /proc/tcpstates > /tmp/read.last
 check "a read after the oracles equals the first read" \

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcpstates: list and count the TCP sockets of /proc/tcpstates.
+ *
+ * main() only picks the mode; each part lives in a file of its own:
+ * opts.c the command line, reader.c the file format, filter.c the row
+ * selection, sample.c one pass over the file, watch.c --watch, out_*.c
+ * the output formats.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "msg.h"
+#include "opts.h"
+#include "sample.h"
+#include "watch.h"
+
+/* Read once; print the rows as they come, or the counts at the end. */
+static int tcps_once(const struct tcps_opts *o)
+{
+	bool list = !o->summary && o->format != TCPS_FMT_PROM;
+	struct tcps_sample s;
+	int rc;
+
+	rc = tcps_read_sample(o, list, &s);
+	/* A summary of a file that could not be read whole would lie. */
+	if (list || !s.complete)
+		return rc;
+	switch (o->format) {
+	case TCPS_FMT_TEXT:
+		tcps_text_counts(stdout, &s.counts, !o->no_header);
+		break;
+	case TCPS_FMT_JSON:
+		tcps_json_open(stdout, s.netns);
+		tcps_json_counts(stdout, &s.counts);
+		tcps_json_close(stdout);
+		break;
+	case TCPS_FMT_PROM:
+		tcps_prom_counts(stdout, s.netns, &s.counts);
+		break;
+	}
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	/* Static: the port bitmaps make it 16 KiB. */
+	static struct tcps_opts o;
+	int rc;
+
+	rc = tcps_parse_args(&o, argc, argv);
+	if (rc >= 0)
+		return rc;
+	rc = o.watch ? tcps_watch(&o) : tcps_once(&o);
+	/* A full disk or a closed pipe must not pass for success. */
+	if (fflush(stdout) || ferror(stdout)) {
+		tcps_err("write error on standard output: %s", strerror(errno));
+		if (!rc)
+			rc = TCPS_EXIT_RUNTIME;
+	}
+	return rc;
+}

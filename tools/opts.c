@@ -1,0 +1,348 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Command-line parsing.
+ *
+ * Options are getopt_long()'s, so they may come in any order, around the
+ * ss(8)-style "state WORD" / "exclude WORD" pairs, which are applied in
+ * the order given as ss applies them.  Every mistake is exit status 2
+ * with a message that says what would have been right.
+ */
+#include <ctype.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "msg.h"
+#include "number.h"
+#include "opts.h"
+#include "states.h"
+
+#ifndef TCPS_VERSION
+#define TCPS_VERSION "unknown"
+#endif
+
+enum {
+	TCPS_OPT_JSON = 256,
+	TCPS_OPT_PROM,
+	TCPS_OPT_SPORT,
+	TCPS_OPT_DPORT,
+};
+
+static const char tcps_short_opts[] = ":46sHw:c:f:hV";
+
+static const struct option tcps_long_opts[] = {
+	{ "ipv4", no_argument, NULL, '4' },
+	{ "ipv6", no_argument, NULL, '6' },
+	{ "sport", required_argument, NULL, TCPS_OPT_SPORT },
+	{ "dport", required_argument, NULL, TCPS_OPT_DPORT },
+	{ "summary", no_argument, NULL, 's' },
+	{ "no-header", no_argument, NULL, 'H' },
+	{ "json", no_argument, NULL, TCPS_OPT_JSON },
+	{ "prometheus", no_argument, NULL, TCPS_OPT_PROM },
+	{ "watch", required_argument, NULL, 'w' },
+	{ "count", required_argument, NULL, 'c' },
+	{ "file", required_argument, NULL, 'f' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void tcps_usage(FILE *out)
+{
+	fputs("Usage: tcpstates [OPTION]... [state WORD | exclude WORD]...\n"
+	      "List the TCP sockets of " TCPSTATES_PROC_PATH " (the tcpstates kernel\n"
+	      "module), filtered like ss(8), or count them per state.\n"
+	      "\n"
+	      "Selection (a socket is shown if it passes every filter given):\n"
+	      "  state WORD          sockets in state WORD; repeatable, adds states\n"
+	      "  exclude WORD        not in state WORD; repeatable, removes states\n"
+	      "  -4, --ipv4          tcp (AF_INET) sockets only\n"
+	      "  -6, --ipv6          tcp6 (AF_INET6) sockets only, v4-mapped included\n"
+	      "      --sport PORT    local port PORT (0-65535); repeatable\n"
+	      "      --dport PORT    foreign port PORT (0-65535); repeatable\n"
+	      "WORD is one of the\n", out);
+	tcps_print_state_words(out, "  ");
+	fputs("\n"
+	      "Output (default: the sockets, in the module's table layout):\n"
+	      "  -s, --summary       per-state counts instead of the sockets\n"
+	      "  -H, --no-header     no column titles\n"
+	      "      --json          one JSON document (with -s: the counts only)\n"
+	      "      --prometheus    counts as node_exporter textfile metrics\n"
+	      "  -w, --watch SECS    every SECS seconds, the counts and their change\n"
+	      "                      since the previous sample, until interrupted\n"
+	      "  -c, --count N       with --watch: stop after N samples\n"
+	      "  -f, --file FILE     read FILE, not " TCPSTATES_PROC_PATH "; '-' is stdin\n"
+	      "  -h, --help          show this help and exit\n"
+	      "  -V, --version       show the version and exit\n"
+	      "\n"
+	      "Without a filter, counts are the file's own counter block, checked\n"
+	      "against its rows; with one, the counts of the selected sockets.\n"
+	      "\n"
+	      "Exit status:\n"
+	      "  0  success\n"
+	      "  1  runtime error: the file cannot be read (module not loaded?),\n"
+	      "     or the output cannot be written\n"
+	      "  2  usage error: unknown option or state word, bad number\n"
+	      "  3  malformed input, reported as FILE:LINE: what is wrong\n"
+	      "\n"
+	      "See tcpstates(8).\n", out);
+}
+
+static int tcps_usage_error(void)
+{
+	fputs("Try '" TCPS_PROG " --help' for more information.\n", stderr);
+	return TCPS_EXIT_USAGE;
+}
+
+/* The long name of option value @val, for messages. */
+static const char *tcps_long_name(int val)
+{
+	const struct option *o;
+
+	for (o = tcps_long_opts; o->name; o++)
+		if (o->val == val)
+			return o->name;
+	return NULL;
+}
+
+/* How many long options start with these @len characters. */
+static int tcps_prefix_count(const char *prefix, int len)
+{
+	const struct option *o;
+	int n = 0;
+
+	for (o = tcps_long_opts; o->name; o++)
+		n += !strncmp(o->name, prefix, len);
+	return n;
+}
+
+/*
+ * getopt_long() was told to be quiet (opterr = 0) so that messages name
+ * the program the same way whatever its file is called.  What it leaves
+ * behind differs by case; see getopt(3).
+ */
+static int tcps_bad_option(int c, char **argv)
+{
+	const char *arg = argv[optind - 1];
+	const char *name;
+	int len;
+
+	if (c == ':') {
+		/* Only the last argument can lack its value. */
+		if (!strncmp(arg, "--", 2))
+			tcps_err("option '%s' needs an argument", arg);
+		else
+			tcps_err("option '-%c' needs an argument", optopt);
+	} else if (!optopt) {
+		/* An unknown or ambiguous long option: "--name[=value]". */
+		len = (int)strcspn(arg, "=");
+		tcps_err("%s option '%.*s'",
+			 len > 2 && !strncmp(arg, "--", 2) &&
+			 tcps_prefix_count(arg + 2, len - 2) > 1 ?
+			 "ambiguous" : "unknown", len, arg);
+	} else {
+		/* A known long option given a value it does not take? */
+		name = strncmp(arg, "--", 2) ? NULL : tcps_long_name(optopt);
+		if (name && !strncmp(arg + 2, name, strcspn(arg + 2, "=")))
+			tcps_err("option '--%s' takes no argument", name);
+		else
+			tcps_err("unknown option '-%c'",
+				 isprint(optopt) ? optopt : '?');
+	}
+	return tcps_usage_error();
+}
+
+static int tcps_bad_state(const char *word)
+{
+	tcps_err("unknown state '%s'; WORD is one of the", word);
+	tcps_print_state_words(stderr, "  ");
+	return TCPS_EXIT_USAGE;
+}
+
+/* "2", "0.5": positive seconds, nanosecond precision at most. */
+static bool tcps_parse_interval(const char *s, struct timespec *ts)
+{
+	unsigned long long sec = 0;
+	long nsec = 0, scale = 100000000;
+
+	if (!isdigit((unsigned char)*s))
+		return false;
+	for (; isdigit((unsigned char)*s); s++) {
+		sec = sec * 10 + (*s - '0');
+		/* A year is more than anyone watches; stop before overflow. */
+		if (sec > 366ULL * 24 * 3600)
+			return false;
+	}
+	if (*s == '.') {
+		if (!isdigit((unsigned char)*++s))
+			return false;
+		for (; isdigit((unsigned char)*s); s++) {
+			nsec += (*s - '0') * scale;
+			scale /= 10;
+		}
+	}
+	if (*s || (!sec && !nsec))
+		return false;
+	ts->tv_sec = sec;
+	ts->tv_nsec = nsec;
+	return true;
+}
+
+static int tcps_add_port(struct tcps_filter *f, int opt, const char *arg)
+{
+	bool local = opt == TCPS_OPT_SPORT;
+	unsigned int port;
+
+	if (!tcps_parse_port(arg, false, &port)) {
+		tcps_err("bad port '%s' for --%s: expected a number from 0 to 65535",
+			 arg, local ? "sport" : "dport");
+		return tcps_usage_error();
+	}
+	tcps_filter_port(local ? f->sport : f->dport, port);
+	if (local)
+		f->sport_given = true;
+	else
+		f->dport_given = true;
+	return -1;
+}
+
+static int tcps_set_format(struct tcps_opts *o, enum tcps_format format)
+{
+	if (o->format != TCPS_FMT_TEXT && o->format != format) {
+		tcps_err("--json and --prometheus exclude each other");
+		return tcps_usage_error();
+	}
+	o->format = format;
+	return -1;
+}
+
+/* What getopt_long() left: "state WORD" and "exclude WORD" pairs. */
+static int tcps_parse_words(struct tcps_opts *o, int argc, char **argv)
+{
+	unsigned int mask;
+	bool exclude;
+	int i;
+
+	for (i = optind; i < argc; i++) {
+		const char *w = argv[i];
+
+		if (!strcmp(w, "state")) {
+			exclude = false;
+		} else if (!strcmp(w, "exclude") || !strcmp(w, "excl")) {
+			exclude = true;
+		} else {
+			if (tcps_state_mask(w))
+				tcps_err("unexpected argument '%s' (did you mean 'state %s'?)",
+					 w, w);
+			else
+				tcps_err("unexpected argument '%s'", w);
+			return tcps_usage_error();
+		}
+		if (++i == argc) {
+			tcps_err("'%s' needs a state WORD, one of the", w);
+			tcps_print_state_words(stderr, "  ");
+			return TCPS_EXIT_USAGE;
+		}
+		mask = tcps_state_mask(argv[i]);
+		if (!mask)
+			return tcps_bad_state(argv[i]);
+		tcps_filter_state(&o->filter, mask, exclude);
+	}
+	return -1;
+}
+
+/* Combinations that cannot mean anything useful. */
+static int tcps_check_combination(const struct tcps_opts *o, bool count)
+{
+	const char *why = NULL;
+
+	if (count && !o->watch)
+		why = "--count only counts --watch samples";
+	else if (o->watch && o->format == TCPS_FMT_PROM)
+		why = "--watch and --prometheus exclude each other: a textfile collector reads one snapshot per file";
+	else if (o->watch && !strcmp(o->file, "-"))
+		why = "--watch rereads the file, so it cannot read stdin";
+	if (!why)
+		return -1;
+	tcps_err("%s", why);
+	return tcps_usage_error();
+}
+
+int tcps_parse_args(struct tcps_opts *o, int argc, char **argv)
+{
+	unsigned long long v;
+	bool count = false;
+	int c, rc;
+
+	memset(o, 0, sizeof(*o));
+	o->file = TCPSTATES_PROC_PATH;
+	tcps_filter_init(&o->filter);
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, tcps_short_opts, tcps_long_opts,
+				NULL)) != -1) {
+		switch (c) {
+		case '4':
+			o->filter.v4 = true;
+			break;
+		case '6':
+			o->filter.v6 = true;
+			break;
+		case TCPS_OPT_SPORT:
+		case TCPS_OPT_DPORT:
+			rc = tcps_add_port(&o->filter, c, optarg);
+			if (rc >= 0)
+				return rc;
+			break;
+		case 's':
+			o->summary = true;
+			break;
+		case 'H':
+			o->no_header = true;
+			break;
+		case TCPS_OPT_JSON:
+			rc = tcps_set_format(o, TCPS_FMT_JSON);
+			if (rc >= 0)
+				return rc;
+			break;
+		case TCPS_OPT_PROM:
+			rc = tcps_set_format(o, TCPS_FMT_PROM);
+			if (rc >= 0)
+				return rc;
+			break;
+		case 'w':
+			if (!tcps_parse_interval(optarg, &o->interval)) {
+				tcps_err("bad interval '%s' for --watch: expected seconds above 0, e.g. 2 or 0.5",
+					 optarg);
+				return tcps_usage_error();
+			}
+			o->watch = true;
+			break;
+		case 'c':
+			if (!tcps_parse_u64(optarg, &v) || !v) {
+				tcps_err("bad count '%s' for --count: expected a number of samples, 1 or more",
+					 optarg);
+				return tcps_usage_error();
+			}
+			o->count = v;
+			count = true;
+			break;
+		case 'f':
+			o->file = optarg;
+			break;
+		case 'h':
+			tcps_usage(stdout);
+			return TCPS_EXIT_OK;
+		case 'V':
+			printf("tcpstates %s (reads format version %d)\n",
+			       TCPS_VERSION, TCPSTATES_FORMAT_VERSION);
+			return TCPS_EXIT_OK;
+		default:
+			return tcps_bad_option(c, argv);
+		}
+	}
+	rc = tcps_parse_words(o, argc, argv);
+	if (rc >= 0)
+		return rc;
+	return tcps_check_combination(o, count);
+}

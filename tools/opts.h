@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The command line.
+ */
+#ifndef TCPS_OPTS_H
+#define TCPS_OPTS_H
+
+#include <stdbool.h>
+#include <time.h>
+
+#include "filter.h"
+
+enum tcps_format {
+	TCPS_FMT_TEXT,
+	TCPS_FMT_JSON,
+	TCPS_FMT_PROM,
+};
+
+struct tcps_opts {
+	const char *file;		/* "-" is stdin */
+	struct tcps_filter filter;
+	enum tcps_format format;
+	bool summary;			/* -s: counts, not sockets */
+	bool no_header;			/* -H */
+	bool watch;			/* -w */
+	struct timespec interval;
+	unsigned long long count;	/* -c; 0: until interrupted */
+};
+
+/*
+ * Fill @o from the command line.  Returns -1 to go on, or the exit status
+ * to end with: TCPS_EXIT_OK after --help or --version, TCPS_EXIT_USAGE
+ * after reporting a mistake.
+ */
+int tcps_parse_args(struct tcps_opts *o, int argc, char **argv);
+
+#endif /* TCPS_OPTS_H */

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Streaming reader of the /proc/tcpstates text format.
+ */
+#ifndef TCPS_READER_H
+#define TCPS_READER_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <linux/tcpstates.h>
+
+struct tcps_endpoint {
+	const char *addr;	/* without brackets; valid until the next row */
+	unsigned int port;	/* 0 for the wildcard "*" */
+};
+
+struct tcps_row {
+	bool v6;		/* "tcp6": an AF_INET6 socket */
+	unsigned long long recv_q, send_q, uid, inode;
+	struct tcps_endpoint local, remote;
+	int state;		/* TCPS_* */
+};
+
+struct tcps_reader {
+	const char *name;	/* for messages: the path, or "<stdin>" */
+	FILE *fp;
+	bool own_fp;
+	char *line;
+	size_t cap;
+	unsigned long lineno;
+	int status;		/* TCPS_EXIT_*: why reading stopped */
+
+	unsigned long long netns;
+	/* Every well-formed row, before any filter. */
+	unsigned long long rows, row_counts[TCPS_STATE_SLOTS];
+	/* The counter block, and where each of its lines was. */
+	unsigned long long block[TCPS_STATE_SLOTS], block_total;
+	unsigned long block_line[TCPS_STATE_SLOTS], total_line;
+};
+
+/*
+ * Open @path ("-" is stdin) and read the title and column lines.
+ * Returns TCPS_EXIT_OK, or the error status after reporting it; either
+ * way tcps_reader_close() must be called.
+ */
+int tcps_reader_open(struct tcps_reader *r, const char *path);
+
+/*
+ * The next row into @row: true.  False at the end of the rows, after the
+ * counter block was read and checked in itself, or on an error; then
+ * r->status says which (TCPS_EXIT_OK at the end).
+ */
+bool tcps_reader_next(struct tcps_reader *r, struct tcps_row *row);
+
+/*
+ * After the end: report every count of the block that is not the number
+ * of rows seen.  Returns TCPS_EXIT_OK or TCPS_EXIT_MALFORMED.
+ */
+int tcps_reader_check(const struct tcps_reader *r);
+
+void tcps_reader_close(struct tcps_reader *r);
+
+#endif /* TCPS_READER_H */

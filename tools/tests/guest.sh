@@ -1,0 +1,131 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Guest-side checks of tools/tcpstates, run inside the test VM once
+# /proc/tcpstates is live with sockets in every state, with a static
+# tcpstates as /bin/tcpstates and the real ss(8) on $PATH.  POSIX sh: the
+# guest's /bin/sh is dash, its commands busybox applets.
+#
+# Writes "ok NAME" / "not ok NAME" to fd 3, details of a failure to
+# stdout (the console); exits 1 if anything failed.  It reads a stable
+# socket set: the scenario holds its sockets far longer than this takes.
+#
+#   (a) tcpstates -s equals the module's own counter block;
+#   (b) for each state, the (local, peer) address:port pairs of
+#       "tcpstates -H state X" equal those of "ss -tanH state X";
+#   (c) tcpstates --json parses (with jq, or at least is {...}).
+#
+# For tests of this script on the host, the environment may point it
+# elsewhere: TCPSTATES (the tool), SS, JQ, and TCPSTATES_FILE (a file for
+# the tool and for (a) instead of /proc/tcpstates).
+
+TCPSTATES=${TCPSTATES:-/bin/tcpstates}
+SS=${SS:-ss}
+JQ=${JQ:-jq}
+gt_src=${TCPSTATES_FILE:-/proc/tcpstates}
+gt_failed=0
+
+gt_ok() { echo "ok tcpstates-tool: $*" >&3; }
+gt_not_ok() {
+	echo "not ok tcpstates-tool: $*" >&3
+	gt_failed=1
+}
+gt_check() {
+	gt_name=$1
+	shift
+	if "$@"; then gt_ok "$gt_name"; else gt_not_ok "$gt_name"; fi
+}
+
+# The tool on the live file, or on $TCPSTATES_FILE for host tests.
+gt_tcps() {
+	if [ -n "${TCPSTATES_FILE:-}" ]; then
+		"$TCPSTATES" -f "$TCPSTATES_FILE" "$@"
+	else
+		"$TCPSTATES" "$@"
+	fi
+}
+
+# Endpoints made comparable: ss prints a dual-stack wildcard address as
+# "*", adds "%ifname" to an address bound to a device, and both print
+# port 0 as "*".  Everything else (IPv4 a.b.c.d:port, IPv6 [addr]:port,
+# v4-mapped [::ffff:a.b.c.d]:port) is written the same by both.
+gt_norm='
+function norm(ep,    host, port) {
+	match(ep, /:[^:]*$/)
+	host = substr(ep, 1, RSTART - 1)
+	port = substr(ep, RSTART + 1)
+	sub(/%.*/, "", host)
+	if (host == "*")
+		host = "[::]"
+	if (port == "*")
+		port = 0
+	return host ":" port
+}'
+
+gt_tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$gt_tmp"' EXIT
+
+# (a) The counts against the module's own block.  The block follows the
+# first blank line; -s prints its title and lines the same way.
+cat "$gt_src" >"$gt_tmp/snapshot"
+gt_tcps -s >"$gt_tmp/summary"
+gt_check "tcpstates -s exits 0" [ $? -eq 0 ]
+awk 'block { print $1, $2 } /^$/ { block = 1 }' "$gt_tmp/snapshot" >"$gt_tmp/block"
+awk '{ print $1, $2 }' "$gt_tmp/summary" >"$gt_tmp/counts"
+if [ -s "$gt_tmp/block" ] && cmp -s "$gt_tmp/block" "$gt_tmp/counts"; then
+	gt_ok "tcpstates -s counts equal the module's counter block"
+else
+	gt_not_ok "tcpstates -s counts equal the module's counter block"
+	diff "$gt_tmp/block" "$gt_tmp/counts"
+fi
+
+# (b) The address pairs of each state against ss.  These are ss's words
+# (the oracle's vocabulary); "closed" is left out: a closed socket is in
+# no table ss can dump.
+for gt_word in established syn-sent syn-recv fin-wait-1 fin-wait-2 \
+	       time-wait close-wait last-ack listening closing; do
+	gt_name="state $gt_word: tcpstates -H pairs equal ss -tanH pairs"
+	if ! gt_tcps -H state "$gt_word" >"$gt_tmp/mine.raw"; then
+		gt_not_ok "$gt_name"
+		echo "tcpstates -H state $gt_word failed"
+		continue
+	fi
+	if ! "$SS" -tanH state "$gt_word" >"$gt_tmp/ss.raw"; then
+		gt_not_ok "$gt_name"
+		echo "ss -tanH state $gt_word failed"
+		continue
+	fi
+	awk "$gt_norm"' { print norm($4), norm($5) }' "$gt_tmp/mine.raw" |
+		sort >"$gt_tmp/mine"
+	# Without a State column when one state is asked for; with it, not.
+	awk "$gt_norm"' $1 ~ /^[0-9]+$/ { print norm($3), norm($4); next }
+		NF >= 5 { print norm($4), norm($5) }' "$gt_tmp/ss.raw" |
+		sort >"$gt_tmp/theirs"
+	echo "guest: state $gt_word: $(wc -l <"$gt_tmp/mine") pairs from tcpstates, $(wc -l <"$gt_tmp/theirs") from ss"
+	if cmp -s "$gt_tmp/mine" "$gt_tmp/theirs"; then
+		gt_ok "$gt_name"
+	else
+		gt_not_ok "$gt_name"
+		diff "$gt_tmp/mine" "$gt_tmp/theirs"
+	fi
+done
+
+# (c) --json is one JSON document.
+gt_name="tcpstates --json parses"
+if ! gt_tcps --json >"$gt_tmp/json"; then
+	gt_not_ok "$gt_name"
+	echo "tcpstates --json failed"
+elif command -v "$JQ" >/dev/null 2>&1; then
+	if "$JQ" -e 'type == "object"' "$gt_tmp/json" >/dev/null; then
+		gt_ok "$gt_name"
+	else
+		gt_not_ok "$gt_name"
+	fi
+else
+	echo "guest: no jq: checking only that --json is {...}"
+	gt_first=$(head -c 1 "$gt_tmp/json")
+	gt_last=$(tail -c 2 "$gt_tmp/json" | head -c 1)
+	gt_check "$gt_name" [ "$gt_first$gt_last" = "{}" ]
+fi
+
+exit "$gt_failed"

@@ -1,0 +1,418 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Host tests of tools/tcpstates (make -C tools check).  The whole suite
+# runs three times: on the plain build, under valgrind, and on the
+# ASan+UBSan build.  Each run checks
+#   - the golden cases of cases.txt: exact stdout, stderr, exit status;
+#   - --json with jq: one document, its fields, and the same sockets as
+#     the input file;
+#   - --prometheus line by line against the text exposition format;
+#   - a generated file of $HUGE_ROWS sockets (200000): counts, filters,
+#     and, on the plain build, that it streams within 8 MB of address
+#     space, far less than the file;
+#   - --watch on a FIFO whose content changes, and its end by SIGINT.
+# Then, once: guest.sh (dash, busybox applets, a fake ss), shellcheck,
+# the man page, install, the static build, and that no state name list
+# other than the uapi one exists in the sources.
+#
+# Prints "ok NAME" / "not ok NAME" per assertion, then "passed=N failed=M";
+# exits 1 if anything failed.
+set -uo pipefail
+cd "$(dirname "$0")" || exit 1
+
+out=.out
+HUGE_ROWS=${HUGE_ROWS:-200000}
+rm -rf "$out"
+mkdir -p "$out"
+passed=0 failed=0
+
+ok() {
+	echo "ok $1"
+	passed=$((passed + 1))
+}
+not_ok() { # NAME [DETAILS]
+	echo "not ok $1"
+	if [ -n "${2:-}" ]; then
+		head -n 20 <<<"$2" | sed 's/^/#   /'
+	fi
+	failed=$((failed + 1))
+}
+# check NAME CMD...: CMD's success is the verdict; its output, the details.
+check() {
+	local name=$1
+	shift
+	if "$@" >"$out/check.log" 2>&1; then
+		ok "$name"
+	else
+		not_ok "$name" "$(cat "$out/check.log")"
+	fi
+}
+same_file() { diff -u "$1" "$2"; }
+equal() { [ "$1" = "$2" ] || { echo "expected '$1', got '$2'"; false; }; }
+need() { # TOOL PACKAGE: a tool the suite cannot do without
+	check "$1 is installed (apt-get install $2)" command -v "$1"
+}
+
+# The uapi list of state names: the tests' reference, read from the
+# header itself rather than from the tool they test.
+uapi_names() {
+	sed -n '/#define TCPS_STATE_NAMES/,/^}/p' ../../uapi/linux/tcpstates.h |
+		grep -o '"[A-Z_0-9][A-Z_0-9]*"' | tr -d '"'
+}
+
+# Inputs that are no text files: made here, not committed.
+make_inputs() {
+	printf 'tcpstates 1: TCP sockets of net namespace 1\nProto Recv-Q Send-Q Local Address Foreign Address State UID Inode\ntcp 0 0 1.2.3.4:1\0 5.6.7.8:2 LISTEN 0 0\n' \
+		>"$out/nul-byte.txt"
+	printf 'tcpstates 1: TCP sockets of net namespace 1\nProto Recv-Q Send-Q Local Address Foreign Address State UID Inode\ntcp 0 0 \033[31m1.2.3.4:1 5.6.7.8:2 LISTEN 0 0\n' \
+		>"$out/control-chars.txt"
+	./gen-huge.sh "$HUGE_ROWS" >"$out/huge.txt"
+}
+
+# --- one flavour of the suite: RUN is the command that runs the tool ---
+
+run_cases() {
+	local fl=$1 name status stdin args rc want_err
+	set -f	# ARGS are split at blanks, never globbed
+	while read -r name status stdin args; do
+		case $name in '' | '#'*) continue ;; esac
+		[ "$stdin" = - ] && stdin=/dev/null
+		# shellcheck disable=SC2086 # split on purpose
+		"${RUN[@]}" $args <"$stdin" >"$out/$name.out" 2>"$out/$name.err"
+		rc=$?
+		check "$fl: $name: exit status $status" equal "$status" "$rc"
+		want_err=golden/$name.err
+		[ -f "$want_err" ] || want_err=/dev/null
+		if [ -f "golden/$name.out" ]; then
+			check "$fl: $name: stdout" same_file "golden/$name.out" "$out/$name.out"
+		else
+			check "$fl: $name: stdout" same_file /dev/null "$out/$name.out"
+		fi
+		check "$fl: $name: stderr" same_file "$want_err" "$out/$name.err"
+	done <cases.txt
+	set +f
+	if [ ! -e /proc/tcpstates ]; then
+		"${RUN[@]}" >"$out/nomod.out" 2>"$out/nomod.err"
+		check "$fl: module not loaded: exit status 1" equal 1 "$?"
+		check "$fl: module not loaded: says so" same_file golden/module-not-loaded.err "$out/nomod.err"
+	fi
+}
+
+json_checks() {
+	local fl=$1 f j keys
+	keys='["proto","recv_q","send_q","local_address","local_port","remote_address","remote_port","state","uid","inode"]'
+	for f in normal every spacing extra-columns no-sockets; do
+		j=$out/$f.json
+		"${RUN[@]}" --json -f "fixtures/$f.txt" >"$j" 2>&1
+		check "$fl: --json of $f.txt is one JSON document" \
+			jq -e -s 'length == 1 and (.[0] | type) == "object"' "$j"
+		check "$fl: --json of $f.txt: sockets, counts and total agree" \
+			jq -e '.format_version == 1 and (.netns | type) == "number" and
+				(.sockets | length) == .total and
+				([.counts[]] | add) == .total' "$j"
+		check "$fl: --json of $f.txt: every socket has the fields, in order" \
+			jq -e "[.sockets[] | keys_unsorted == $keys] | all" "$j"
+		check "$fl: --json of $f.txt: counts name every uapi state, in order" \
+			equal "$(uapi_names | paste -sd ' ')" \
+			"$(jq -r '.counts | keys_unsorted | join(" ")' "$j")"
+		# The sockets again, from the input by awk: brackets off, * is 0.
+		jq -r '.sockets[] | [.proto, .recv_q, .send_q, .local_address,
+			.local_port, .remote_address, .remote_port, .state, .uid,
+			.inode] | join(" ")' "$j" >"$out/$f.json.rows"
+		awk '{ sub(/\r$/, "") } NR > 2 && NF == 0 { exit } NR > 2 {
+			for (i = 4; i <= 5; i++) {
+				n = split($i, p, ":"); port = p[n]
+				addr = substr($i, 1, length($i) - length(port) - 1)
+				gsub(/^\[|\]$/, "", addr)
+				$i = addr " " (port == "*" ? 0 : port)
+			}
+			print $1, $2, $3, $4, $5, $6, $7, $8 }' "fixtures/$f.txt" \
+			>"$out/$f.awk.rows"
+		check "$fl: --json of $f.txt: the sockets are the file's rows" \
+			same_file "$out/$f.awk.rows" "$out/$f.json.rows"
+	done
+	"${RUN[@]}" --json -f fixtures/normal.txt >"$out/spec.json"
+	check "$fl: --json: the first socket of the sample reads as documented" \
+		equal '{"proto":"tcp","recv_q":0,"send_q":0,"local_address":"127.0.0.1","local_port":5001,"remote_address":"0.0.0.0","remote_port":0,"state":"LISTEN","uid":0,"inode":2100}' \
+		"$(jq -c '.sockets[0]' "$out/spec.json")"
+	"${RUN[@]}" --json -s -6 -f fixtures/every.txt >"$out/s.json"
+	check "$fl: --json -s: counts only, of the selected sockets" \
+		jq -e '(has("sockets") | not) and .total == 6 and .counts.LISTEN == 2' "$out/s.json"
+	"${RUN[@]}" --json -w 0.01 -c 3 -f fixtures/every.txt >"$out/w.json"
+	check "$fl: --json -w: one document per sample" \
+		jq -e -s 'length == 3 and .[0].delta == null and
+			.[2].total_delta == 0 and ([.[].sample] == [1, 2, 3])' "$out/w.json"
+}
+
+# The text exposition format, line by line, and what the metrics say.
+prom_checks() {
+	local fl=$1 f args labels
+	labels=$(uapi_names | tr '[:upper:]' '[:lower:]' | paste -sd ' ')
+	for args in "-f fixtures/every.txt" "-f fixtures/no-sockets.txt" \
+		    "-6 --sport 6001 -f fixtures/every.txt"; do
+		f=$out/prom.txt
+		# shellcheck disable=SC2086 # split on purpose
+		"${RUN[@]}" --prometheus $args >"$f"
+		check "$fl: --prometheus $args: exit status 0" equal 0 "$?"
+		# shellcheck disable=SC2016 # an awk program
+		check "$fl: --prometheus $args: every line is valid exposition text" \
+			awk -v labels="$labels" '
+			function fail(why) { print "line " NR ": " why ": " $0; bad = 1 }
+			/^# HELP [a-zA-Z_:][a-zA-Z0-9_:]* [^ ]/ { help[$3] = 1; next }
+			/^# TYPE [a-zA-Z_:][a-zA-Z0-9_:]* gauge$/ {
+				if (!($3 in help)) fail("TYPE before HELP")
+				type[$3] = 1; next }
+			/^[a-zA-Z_:][a-zA-Z0-9_:]*\{([a-zA-Z_][a-zA-Z0-9_]*="[^"\\]*",)*[a-zA-Z_][a-zA-Z0-9_]*="[^"\\]*"\} [0-9]+$/ {
+				name = $1; sub(/\{.*/, "", name)
+				if (!(name in type)) fail("sample before its TYPE")
+				if (!match($0, /netns="[0-9]+"/)) fail("no netns label")
+				if (name == "node_tcp_connection_states") {
+					if (!match($0, /state="[a-z_0-9]+"/)) { fail("no state label"); next }
+					st = substr($0, RSTART + 7, RLENGTH - 8)
+					seen[st]++; sum += $NF
+				} else if (name == "tcpstates_sockets_total") {
+					total = $NF; ntotal++
+				} else fail("unexpected metric")
+				next }
+			{ fail("not exposition text") }
+			END {
+				n = split(labels, want, " ")
+				for (i = 1; i <= n; i++)
+					if (seen[want[i]] != 1) fail("state " want[i] " present " seen[want[i]] + 0 " times")
+				for (st in seen) if (index(" " labels " ", " " st " ") == 0) fail("unknown state " st)
+				if (ntotal != 1) fail("tcpstates_sockets_total " ntotal " times")
+				if (sum != total) fail("states add up to " sum ", total says " total)
+				exit bad }' "$f"
+	done
+}
+
+huge_checks() {
+	local fl=$1 h=$out/huge.txt want
+	"${RUN[@]}" -s -f "$h" >"$out/huge.s"
+	check "$fl: huge ($HUGE_ROWS rows): -s exits 0" equal 0 "$?"
+	sed -n '/^State/,$p' "$h" >"$out/huge.block"
+	check "$fl: huge: -s is the file's counter block" same_file "$out/huge.block" "$out/huge.s"
+	want=$(awk '$6 == "ESTABLISHED" && $1 == "tcp6"' "$h" | wc -l)
+	check "$fl: huge: -6 state established selects the rows awk finds" \
+		equal "$want" "$("${RUN[@]}" -H -6 state established -f "$h" | wc -l)"
+	want=$(awk '$4 ~ /:1024$/' "$h" | wc -l)
+	check "$fl: huge: --sport 1024 -s counts the rows awk finds" \
+		equal "$want" "$("${RUN[@]}" --sport 1024 -s -f "$h" | awk '$1 == "Total" { print $2 }')"
+	[ "$fl" = valgrind ] && return	# the rest is slow under valgrind
+	check "$fl: huge: every row is listed" \
+		equal "$HUGE_ROWS" "$("${RUN[@]}" -H -f "$h" | wc -l)"
+	check "$fl: huge: --json has every socket" \
+		equal "$HUGE_ROWS" "$("${RUN[@]}" --json -f "$h" | jq '.sockets | length')"
+	check "$fl: huge: read from stdin" \
+		same_file "$out/huge.block" <("${RUN[@]}" -s -f - <"$h")
+	if [ "$fl" = plain ]; then
+		# Streaming: 8 MB of address space for a 20 MB file and more.
+		check "$fl: huge: streams in 8 MB of address space" \
+			bash -c 'ulimit -v 8192 && "$@" >/dev/null' - "${RUN[@]}" -H -f "$h"
+	fi
+}
+
+# A FIFO whose writer sends three different files, one per sample.
+watch_checks() {
+	local fl=$1 fifo=$out/fifo writer pid i
+	rm -f "$fifo"
+	mkfifo "$fifo"
+	(
+		for f in normal every normal; do
+			cat "fixtures/$f.txt" >"$fifo"
+			sleep 0.5	# the reader closes before the next open
+		done
+	) &
+	writer=$!
+	timeout 60 "${RUN[@]}" -w 0.01 -c 3 -f "$fifo" >"$out/watch-fifo.out" 2>&1
+	check "$fl: --watch on a changing file: exit status 0" equal 0 "$?"
+	check "$fl: --watch on a changing file: counts and deltas" \
+		same_file golden/watch-fifo.out "$out/watch-fifo.out"
+	kill "$writer" 2>/dev/null
+	wait "$writer" 2>/dev/null
+
+	# SIGINT ends a watch with status 0 after whole samples.  The signal
+	# goes only once the first sample is out: the handler is set by then.
+	"${RUN[@]}" -w 0.05 -f fixtures/every.txt >"$out/watch-int.out" 2>&1 &
+	pid=$!
+	for ((i = 0; i < 200; i++)); do
+		grep -q '^Total' "$out/watch-int.out" && break
+		sleep 0.05
+	done
+	sleep 0.2
+	kill -INT "$pid"
+	for ((i = 0; i < 200; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
+	wait "$pid"
+	check "$fl: --watch ends on SIGINT with exit status 0" equal 0 "$?"
+	# shellcheck disable=SC2016 # an awk program
+	check "$fl: --watch printed whole samples until SIGINT" \
+		awk 'END { if (NR < 13 || NR % 14 != 13 || $1 != "Total") exit 1 }' \
+		"$out/watch-int.out"
+}
+
+# Damaged copies of a good file (cut, one byte changed, bytes removed),
+# the same ones every run: never a crash nor a sanitizer report, always
+# status 0 or 3, and 3 always with a FILE:LINE message.
+fuzz_checks() { # FLAVOUR COUNT
+	local fl=$1 n=$2 f=$out/fuzz.txt base=fixtures/every.txt
+	local size i pos rc bad="" byte
+	local -a modes=("-s" "--json" "-H" "--prometheus" "-6 state connected")
+	size=$(stat -c %s "$base")
+	RANDOM=1
+	for ((i = 0; i < n; i++)); do
+		pos=$(((RANDOM * 32768 + RANDOM) % size))
+		case $((RANDOM % 3)) in
+		0) head -c "$pos" "$base" >"$f" ;;
+		1)
+			byte=$(printf '\\%03o' $((RANDOM % 256)))
+			{
+				head -c "$pos" "$base"
+				printf '%b' "$byte"
+				tail -c +$((pos + 2)) "$base"
+			} >"$f"
+			;;
+		2)
+			{
+				head -c "$pos" "$base"
+				tail -c +$((pos + 2 + RANDOM % 40)) "$base"
+			} >"$f"
+			;;
+		esac
+		# shellcheck disable=SC2086 # split on purpose
+		"${RUN[@]}" ${modes[i % ${#modes[@]}]} -f "$f" >/dev/null 2>"$out/fuzz.err"
+		rc=$?
+		if { [ "$rc" -ne 0 ] && [ "$rc" -ne 3 ]; } ||
+		   grep -q 'Sanitizer\|runtime error' "$out/fuzz.err" ||
+		   { [ "$rc" -eq 3 ] && ! grep -q "^tcpstates: $f:[0-9]*: " "$out/fuzz.err"; }; then
+			cp "$f" "$out/fuzz-failed-$i.txt"
+			bad+="input $i (kept as $out/fuzz-failed-$i.txt): status $rc"$'\n'
+		fi
+	done
+	check "$fl: fuzz: $n damaged inputs: status 0 or 3 with FILE:LINE, no crash" \
+		equal "" "$bad"
+}
+
+suite() { # FLAVOUR COMMAND...
+	local fl=$1
+	shift
+	RUN=("$@")
+	run_cases "$fl"
+	json_checks "$fl"
+	prom_checks "$fl"
+	huge_checks "$fl"
+	watch_checks "$fl"
+	if [ "$fl" = valgrind ]; then
+		fuzz_checks "$fl" 40
+	else
+		fuzz_checks "$fl" 300
+	fi
+}
+
+# --- once ---
+
+guest_checks() {
+	local bb=$out/busybox dash a rc
+	dash=$(command -v dash)
+	mkdir -p "$bb"
+	# The guest's commands are busybox applets under dash: so here.
+	for a in awk sort cmp cat head tail mktemp rm diff wc sed; do
+		ln -sf "$(command -v busybox)" "$bb/$a"
+	done
+	check "guest.sh: dash -n" dash -n guest.sh
+	guest() { # FD3-FILE SS-DATA JQ
+		PATH=$PWD/$bb JQ=$3 TCPSTATES=$PWD/../tcpstates \
+			SS=$PWD/fake-ss.sh FAKE_SS_DATA=$2 \
+			TCPSTATES_FILE=guest-fixture/tcpstates.txt \
+			"$dash" guest.sh 3>"$1" >"$1.console" 2>&1
+	}
+	guest "$out/guest.ok" guest-fixture/ss.txt jq
+	rc=$?
+	check "guest.sh: against a matching ss: exit status 0" equal 0 "$rc"
+	check "guest.sh: against a matching ss: 13 ok, nothing else" \
+		equal "13 13" "$(grep -c '^ok ' "$out/guest.ok") $(wc -l <"$out/guest.ok")"
+	guest "$out/guest.wrong" guest-fixture/ss-wrong.txt jq
+	rc=$?
+	check "guest.sh: against an ss that differs: exit status 1" equal 1 "$rc"
+	check "guest.sh: against an ss that differs: only time-wait is not ok" \
+		equal "not ok tcpstates-tool: state time-wait: tcpstates -H pairs equal ss -tanH pairs" \
+		"$(grep -v '^ok ' "$out/guest.wrong")"
+	guest "$out/guest.nojq" guest-fixture/ss.txt /nonexistent/jq
+	rc=$?
+	check "guest.sh: without jq: exit status 0" equal 0 "$rc"
+	check "guest.sh: without jq: falls back to the {...} check" \
+		grep -q 'no jq' "$out/guest.nojq.console"
+	printf 'tcpstates 1: TCP sockets of net namespace 1\n' >"$out/guest-truncated.txt"
+	PATH=$PWD/$bb TCPSTATES=$PWD/../tcpstates SS=$PWD/fake-ss.sh \
+		FAKE_SS_DATA=guest-fixture/ss.txt \
+		TCPSTATES_FILE=$out/guest-truncated.txt \
+		"$dash" guest.sh 3>"$out/guest.bad" >/dev/null 2>&1
+	check "guest.sh: a broken file fails (a)" \
+		grep -qx 'not ok tcpstates-tool: tcpstates -s exits 0' "$out/guest.bad"
+}
+
+static_checks() {
+	if command -v shellcheck >/dev/null; then
+		check "shellcheck: run.sh" shellcheck -x run.sh
+		check "shellcheck -s sh: guest.sh fake-ss.sh gen-huge.sh" \
+			shellcheck -s sh guest.sh fake-ss.sh gen-huge.sh
+	else
+		echo "# skip shellcheck: not installed (apt-get install shellcheck)"
+	fi
+	check "man page: groff -man -ww reports nothing" \
+		bash -c '! groff -man -ww -z -t ../tcpstates.8 2>&1 | grep .'
+	for a in NAME SYNOPSIS DESCRIPTION OPTIONS '"STATE FILTERS"' OUTPUT \
+		 '"EXIT STATUS"' FILES EXAMPLES '"SEE ALSO"'; do
+		check "man page: has section $a" grep -qx ".SH $a" ../tcpstates.8
+	done
+	rm -rf "$out/root"
+	check "make install PREFIX=/usr/local DESTDIR=..." \
+		make -s -C .. install PREFIX=/usr/local DESTDIR="$PWD/$out/root"
+	check "install: the binary in bin/, mode 0755" \
+		equal 755 "$(stat -c %a "$out/root/usr/local/bin/tcpstates")"
+	check "install: the man page in share/man/man8, mode 0644" \
+		equal 644 "$(stat -c %a "$out/root/usr/local/share/man/man8/tcpstates.8")"
+	check "make static" make -s -C .. static
+	check "static: no program interpreter" \
+		bash -c '! readelf -l ../tcpstates-static | grep -q "program interpreter"'
+	check "static: reads the sample" \
+		same_file golden/normal.out <(../tcpstates-static -f fixtures/normal.txt)
+	# The uapi list is the only list of state names in the tool.
+	local name hits=""
+	for name in $(uapi_names); do
+		hits+=$(grep -n "\"$name\"" ../*.[ch])
+	done
+	check "no state name spelled out in the tool's sources" equal "" "$hits"
+}
+
+check "-V prints the version of ../VERSION" \
+	equal "tcpstates $(cat ../../VERSION) (reads format version 1)" "$(../tcpstates -V)"
+need jq jq
+need valgrind valgrind
+need busybox busybox
+make_inputs
+suite plain ../tcpstates
+if command -v valgrind >/dev/null; then
+	suite valgrind valgrind -q --error-exitcode=99 --leak-check=full \
+		--show-leak-kinds=all --errors-for-leak-kinds=all \
+		--log-file="$PWD/$out/valgrind.%p.log" ../tcpstates
+	check "valgrind: no report in any run" \
+		bash -c "! cat $out/valgrind.*.log | grep ."
+fi
+if [ -x ../tcpstates-asan ]; then
+	export ASAN_OPTIONS=detect_leaks=1:exitcode=98
+	export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=98
+	suite asan ../tcpstates-asan
+	unset ASAN_OPTIONS UBSAN_OPTIONS
+else
+	not_ok "ASan+UBSan build exists (make -C tools asan)"
+fi
+guest_checks
+static_checks
+
+echo "passed=$passed failed=$failed"
+[ "$failed" -eq 0 ]
