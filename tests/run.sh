@@ -99,6 +99,9 @@ source tests/kernels.sh
 [ "$static" = no ] || step tools "$out/tools.log" make -s -C tools check
 must scenario-build make -C tests/scenario || finish
 must tools-static-build make -C tools static || finish
+must stress-build make -C tests/stress || finish
+[ "$static" = no ] || step stress-selftest "$out/stress-selftest.log" \
+	tests/stress/selftest.sh
 # What every scenario guest carries besides its module.
 scenario_files=(tests/scenario/scenario tools/tcpstates-static /usr/bin/jq
 	tools/tests/guest.sh)
@@ -152,7 +155,6 @@ if guest debug-scenario "$dkver" "$dko" tests/guest/scenario.sh \
 fi
 
 # Churn, readers and module reloads for 60 s under KASAN and lockdep.
-must stress-build make -C tests/stress || finish
 VM_APPEND="stress_seconds=60" guest debug-stress "$dkver" "$dko" \
 	tests/guest/stress.sh tests/stress/tcpstress &&
 	grep '# stress:' "$out/verdict-debug-stress.log"
