@@ -389,8 +389,9 @@ static_checks() {
 	check "no state name spelled out in the tool's sources" equal "" "$hits"
 }
 
-check "-V prints the version of ../VERSION" \
-	equal "tcpstates $(cat ../../VERSION) (reads format version 1)" "$(../tcpstates -V)"
+version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' ../../dkms.conf)
+check "-V prints dkms.conf's version" \
+	equal "tcpstates $version (reads format version 1)" "$(../tcpstates -V)"
 need jq jq
 need valgrind valgrind
 need busybox busybox
