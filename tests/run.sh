@@ -156,6 +156,5 @@ fi
 
 # Churn, readers and module reloads for 60 s under KASAN and lockdep.
 VM_APPEND="stress_seconds=60" guest debug-stress "$dkver" "$dko" \
-	tests/guest/stress.sh tests/stress/tcpstress &&
-	grep '# stress:' "$out/verdict-debug-stress.log"
+	tests/guest/stress.sh tests/stress/tcpstress
 finish
