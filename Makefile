@@ -8,6 +8,7 @@
 #   make check             static checks: W=1 -Werror, sparse, checkpatch, uapi
 #   make demo              boot a VM with the module and print /proc/tcpstates
 #   make test              every test (what CI runs); make test-quick: 6.12 only
+#   make bench             read cost at 1k..100k connections, .build/bench/
 #   make clean
 #
 # The module is built in .build/KVER/, a copy of the sources, so several
@@ -83,9 +84,12 @@ test:
 test-quick:
 	tests/run.sh --quick
 
+bench:
+	tests/bench/run.sh
+
 clean:
 	rm -rf .build
 	$(MAKE) -C tests/scenario clean
 
 .PHONY: all module install dkms-install deb uninstall check demo test \
-	test-quick clean
+	test-quick bench clean

@@ -10,11 +10,30 @@
 
 static int __init tcps_init(void)
 {
-	return tcps_proc_init();
+	int err;
+
+	err = tcps_proc_init();
+	if (err)
+		return err;
+	err = tcps_counts_init();
+	if (err)
+		goto out_proc;
+	err = tcps_trans_init();
+	if (err)
+		goto out_counts;
+	return 0;
+
+out_counts:
+	tcps_counts_exit();
+out_proc:
+	tcps_proc_exit();
+	return err;
 }
 
 static void __exit tcps_exit(void)
 {
+	tcps_trans_exit();
+	tcps_counts_exit();
 	tcps_proc_exit();
 }
 

@@ -60,6 +60,7 @@ struct tcps_walk {
 	struct tcps_row *rows;	/* the last bucket copied */
 	unsigned int nrows;
 	unsigned int cap;
+	bool states_only;	/* rows get state, kind and tuple only */
 };
 
 /* walk.c */
@@ -82,5 +83,89 @@ void tcps_render_counts(struct seq_file *m, const u64 *counts);
 /* proc.c */
 int tcps_proc_init(void);
 void tcps_proc_exit(void);
+
+/* counts.c */
+int tcps_counts_init(void);
+void tcps_counts_exit(void);
+
+/*
+ * ---- State transitions: trans.c, trans_ring.c, trans_proc.c ----
+ *
+ * Probes on TCP's state changes count each from->to pair per netns and
+ * per CPU, and keep the latest transitions in per-CPU rings; two proc
+ * files show them.  Slots (matrix indexes, states in the log) are the
+ * kernel's TCP_* values 1..12 (TCP_NEW_SYN_RECV is a request socket),
+ * TCPS_TRANS_TW_FIN_WAIT2, and TCPS_TRANS_OTHER for anything else.
+ */
+struct sock;
+
+#define TCPS_TRANS_SLOTS	(TCPS_TRANS_TW_FIN_WAIT2 + 1)
+
+/* Counts by [from][to] slot: one CPU's share, or a netns's sum. */
+struct tcps_trans_matrix {
+	u64 n[TCPS_TRANS_SLOTS][TCPS_TRANS_SLOTS];
+};
+
+/* The ring size, in entries per CPU: a power of two in this range. */
+#define TCPS_RING_MIN		16
+#define TCPS_RING_MAX		65536
+#define TCPS_RING_DEFAULT	1024
+
+/*
+ * One logged transition, 64 bytes: a ring slot, and the reader's copy.
+ * In a slot, @seq is odd while the slot is being written and grows by two
+ * per write; 0 means never written.
+ */
+struct tcps_trans_entry {
+	u32 seq;
+	u32 netns_inum;		/* shown */
+	u64 netns_cookie;	/* matched: unlike inum, never reused */
+	u64 time_ns;		/* CLOCK_MONOTONIC */
+	union {
+		__be32 v4;
+		struct in6_addr v6;
+	} saddr, daddr;
+	u16 sport;		/* host order; 0 while not yet bound */
+	u16 dport;
+	u8 family;		/* AF_INET or AF_INET6 */
+	u8 from;		/* slots */
+	u8 to;
+	u8 pad;
+};
+
+/* A reader's view of the rings: one netns's latest entries, oldest first. */
+struct tcps_trans_log {
+	struct tcps_trans_entry *entries;
+	unsigned int n;
+};
+
+/* What one hook observes and whether it is attached, for the proc file. */
+struct tcps_trans_hook {
+	const char *name;	/* "state", "timewait", "request" */
+	const char *kind;	/* "tracepoint", "kprobe", "kretprobe" */
+	const char *target;	/* what is attached, or every name tried */
+	int err;		/* 0: attached; else why not */
+	unsigned long missed;	/* hits the probe could not handle */
+};
+
+#define TCPS_TRANS_HOOKS	3
+
+/* trans.c */
+int tcps_trans_init(void);
+void tcps_trans_exit(void);
+int tcps_trans_counts(struct net *net, struct tcps_trans_matrix *sum);
+void tcps_trans_hooks(struct tcps_trans_hook *hooks);
+
+/* trans_ring.c */
+int tcps_ring_init(void);
+void tcps_ring_exit(void);
+void tcps_ring_add(const struct sock *sk, const struct net *net, u16 sport,
+		   u8 from, u8 to);
+int tcps_ring_snapshot(struct tcps_trans_log *log, u64 netns_cookie);
+void tcps_ring_snapshot_free(struct tcps_trans_log *log);
+
+/* trans_proc.c */
+int tcps_trans_proc_init(void);
+void tcps_trans_proc_exit(void);
 
 #endif /* _TCPS_TCPSTATES_H */

@@ -131,8 +131,14 @@ static bool tcps_copy_sock(struct tcps_walk *w, struct tcps_row *r,
 	if (!r->state)
 		return false;
 
-	if (state == TCP_TIME_WAIT) {
-		r->kind = TCPS_KIND_TW;
+	if (state == TCP_TIME_WAIT || w->states_only) {
+		/*
+		 * A counting walk needs only the tuple (to drop handovers),
+		 * and skips what takes sk_callback_lock or a listener's.
+		 */
+		r->kind = state == TCP_TIME_WAIT ? TCPS_KIND_TW :
+			  state == TCP_NEW_SYN_RECV ? TCPS_KIND_REQ :
+			  TCPS_KIND_FULL;
 		tcps_copy_addrs(r, sk);
 	} else if (state == TCP_NEW_SYN_RECV) {
 		r->kind = TCPS_KIND_REQ;
@@ -339,6 +345,7 @@ int tcps_walk_init(struct tcps_walk *w, struct net *net,
 {
 	w->net = net;
 	w->user_ns = user_ns;
+	w->states_only = false;
 	w->cap = TCPS_ROWS_INITIAL;
 	w->rows = kvmalloc_array(w->cap, sizeof(*w->rows), GFP_KERNEL_ACCOUNT);
 	if (!w->rows)

@@ -32,6 +32,8 @@ SS_STATES = {"ESTAB": "ESTABLISHED", "SYN-SENT": "SYN_SENT",
 ROW_RE = re.compile(r"^(tcp6?) +(\d+) +(\d+) +(\S+) +(\S+) +([A-Z_0-9]+)"
                     r" +(\d+) +(\d+)$")
 TITLE_RE = re.compile(r"^tcpstates (\d+): TCP sockets of net namespace (\d+)$")
+COUNTS_TITLE_RE = re.compile(
+    r"^tcpstates (\d+): TCP socket counts of net namespace (\d+)$")
 COLUMNS = ["Proto", "Recv-Q", "Send-Q", "Local", "Address", "Foreign",
            "Address", "State", "UID", "Inode"]
 
@@ -246,6 +248,19 @@ def judge_netns(judge, sections, ns, suffix, expected):
                 f"counters {counts} rows {dict(per_state)}")
     judge.check(f"{ns}: Total equals the number of rows",
                 total == len(rows), f"Total {total}, {len(rows)} rows")
+
+    # /proc/tcpstates_counts: the same block without the rows.
+    clines = body("counts")
+    cm = COUNTS_TITLE_RE.match(clines[0]) if clines else None
+    judge.check(f"{ns}: counts view title names format version 1 and the "
+                "reader's netns", cm and int(cm.group(1)) == 1 and inode and
+                int(cm.group(2)) == int(inode[0]),
+                f"title {clines[:1]} expected netns {inode}")
+    tlines = sections.get("tcpstates" + suffix, ([], -1))[0]
+    tblock = tlines[tlines.index(""):] if "" in tlines else None
+    judge.check(f"{ns}: counts view block equals /proc/tcpstates's",
+                tblock is not None and clines[1:] == tblock,
+                f"counts view {clines[1:]} tcpstates {tblock}")
 
     # The scenario's own record of what it holds.
     for m in expected:

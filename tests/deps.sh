@@ -20,6 +20,7 @@ pkgs=(
 if [ "${1:-}" != demo ]; then
 	pkgs+=(
 		sparse ccache linux-source-6.12 jq valgrind shellcheck
+		gnuplot-nox
 		linux-image-amd64 linux-headers-amd64
 		# The DKMS matrix: every Debian kernel ABI, and RT to boot.
 		dkms linux-headers-cloud-amd64 linux-headers-rt-amd64

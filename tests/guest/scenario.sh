@@ -66,6 +66,7 @@ for bs in 1 7 4096 1048576; do
 	check "read with $bs-byte buffers succeeds" [ $? -eq 0 ]
 done
 section tcpstates cat /tmp/read.4096
+section counts cat /proc/tcpstates_counts
 for bs in 1 7 1048576; do
 	check "read with $bs-byte buffers equals 4 KiB reads byte for byte" \
 		cmp -s /tmp/read.$bs /tmp/read.4096
@@ -80,6 +81,7 @@ for ns in $(awk '$1 == "NETNS" { print $2 }' /tmp/manifest); do
 	pid=$(awk -v ns="$ns" '$1 == "NETNS" && $2 == ns { print $3 }' /tmp/manifest)
 	section "netns@$ns" nsenter -t "$pid" -n readlink /proc/self/ns/net
 	section "tcpstates@$ns" nsenter -t "$pid" -n cat /proc/tcpstates
+	section "counts@$ns" nsenter -t "$pid" -n cat /proc/tcpstates_counts
 	section "proc-net-tcp@$ns" nsenter -t "$pid" -n cat /proc/net/tcp
 	section "proc-net-tcp6@$ns" nsenter -t "$pid" -n cat /proc/net/tcp6
 	section "ss-4@$ns" nsenter -t "$pid" -n ss -tanH -4
@@ -110,6 +112,13 @@ check "the file is mode 0444" \
 scenario read 4096 /proc/tcpstates > /tmp/read.afterwrite
 check "the refused writes changed nothing" \
 	cmp -s /tmp/read.afterwrite /tmp/read.4096
+section write-counts scenario write /proc/tcpstates_counts
+check "counts: open for writing fails with EACCES" \
+	grep -qx "open-refused EACCES" /tmp/section
+check "counts: open read-write fails with EACCES" \
+	grep -qx "rdwr-open-refused EACCES" /tmp/section
+check "counts: the file is mode 0444" \
+	[ "$(stat -c %a /proc/tcpstates_counts)" = 444 ]
 
 # Unload with a reader holding the file open, then load again.
 exec 5</proc/tcpstates

@@ -76,4 +76,92 @@ enum tcps_state {
 /* Longest state name, for column widths. */
 #define TCPS_STATE_NAME_MAX	11
 
+/*
+ * ---- State transitions ----
+ *
+ * TCPSTATES_TRANS_PROC_PATH counts the TCP state changes of the reader's
+ * network namespace (the one it was in at open()) since the module was
+ * loaded or the namespace created, by from -> to pair:
+ *
+ *   line 1   "tcpstates_transitions <TCPSTATES_TRANS_FORMAT_VERSION>: TCP
+ *            state transitions of net namespace <netns inode number>"
+ *   line 2   "Hook Status Missed Source", then one line per kind of state
+ *            change TCP makes: "<hook> <status> <missed> <source...>".
+ *            status is "attached" (counted below) or "unobserved" (changes
+ *            of that kind happen but are not counted: the rows they would
+ *            give are absent, which does not mean zero).  missed: hits the
+ *            probe could not record, all namespaces ("-" when unobserved).
+ *            source: free text, e.g. "kprobe inet_twsk_hashdance".  Hooks:
+ *              state        every change of a full socket's state, as the
+ *                           tracepoint sock:inet_sock_set_state reports it
+ *              timewait     a full socket replaced by a timewait socket:
+ *                           <its state> -> TIME_WAIT or TW_FIN_WAIT2
+ *              request      a listener hashing a request socket:
+ *                           LISTEN -> NEW_SYN_RECV
+ *              tw-substate  a timewait socket going from FIN_WAIT2 to
+ *                           TIME_WAIT (always unobserved)
+ *              tw-end       a timewait socket's end (always unobserved)
+ *              request-end  a request socket's end: becoming a child,
+ *                           expiring, dropped (always unobserved; its child
+ *                           shows as LISTEN -> SYN_RECV)
+ *   blank line, "From To Count", then "<from> <to> <count>" for every pair
+ *            seen at least once, in id order of from, then of to.
+ *
+ * TCPSTATES_TRANS_LOG_PROC_PATH lists the latest transitions of the
+ * reader's network namespace, oldest first, as a snapshot taken at open():
+ *
+ *   line 1   "tcpstates_transitions_log <TCPSTATES_TRANS_FORMAT_VERSION>:
+ *            recent TCP state transitions of net namespace <inode>"
+ *   line 2   "Time Netns Proto From To Local Address Foreign Address"
+ *   rows     <seconds.nanoseconds of CLOCK_MONOTONIC> <netns inode>
+ *            tcp|tcp6 <from> <to> <local> <foreign>, separated by one or
+ *            more spaces; endpoints written as in TCPSTATES_PROC_PATH
+ *            (IPv6 as RFC 5952 text in brackets, port 0 as "*").  They are
+ *            the socket's at the moment of the change: an unbound client
+ *            entering SYN_SENT has no local port yet; a child entering
+ *            SYN_RECV is still a copy of its listener and shows the
+ *            listener's endpoints; the local port of a full socket is its
+ *            source port, still shown after the socket gave its port back
+ *            on the way to CLOSE.
+ *
+ * The kernel keeps the latest trans_ring_size (module parameter, default
+ * 1024) transitions of every namespace per CPU; a reader sees at most that
+ * many of its own, the most recent.  Entries being overwritten while the
+ * snapshot is taken are left out, never shown torn.
+ *
+ * States are the names of TCPS_STATE_NAMES (TIME_WAIT: a timewait socket in
+ * substate TIME_WAIT) and the names below.
+ */
+#define TCPSTATES_TRANS_PROC_PATH	"/proc/tcpstates_transitions"
+#define TCPSTATES_TRANS_LOG_PROC_PATH	"/proc/tcpstates_transitions_log"
+#define TCPSTATES_TRANS_FORMAT_VERSION	1
+#define TCPSTATES_TRANS_MAGIC		"tcpstates_transitions"
+#define TCPSTATES_TRANS_LOG_MAGIC	"tcpstates_transitions_log"
+
+/* Transition states beyond the TCPS_* ids, with their names. */
+#define TCPS_TRANS_OTHER		0	/* no TCP state: never expected */
+#define TCPS_TRANS_NEW_SYN_RECV		12	/* a request socket */
+#define TCPS_TRANS_TW_FIN_WAIT2		13	/* timewait, substate FIN_WAIT2 */
+#define TCPS_TRANS_OTHER_NAME		"OTHER"
+#define TCPS_TRANS_NEW_SYN_RECV_NAME	"NEW_SYN_RECV"
+#define TCPS_TRANS_TW_FIN_WAIT2_NAME	"TW_FIN_WAIT2"
+
+/*
+ * ---- Counts only ----
+ *
+ * TCPSTATES_COUNTS_PATH gives the counter block of TCPSTATES_PROC_PATH
+ * without the rows, from one walk of the TCP tables of the reader's
+ * network namespace (the one it was in at open()), taken when a read
+ * starts at offset 0:
+ *
+ *   line 1   "tcpstates <TCPSTATES_FORMAT_VERSION>: TCP socket counts of net
+ *            namespace <netns inode number>"
+ *   then     the blank line, "State Count", the "<name> <count>" lines and
+ *            "Total <sockets>", exactly as TCPSTATES_PROC_PATH ends.
+ *
+ * The counts are those TCPSTATES_PROC_PATH would show at the same moment.
+ * Mode 0444; opening it for writing fails with EACCES.
+ */
+#define TCPSTATES_COUNTS_PATH		"/proc/tcpstates_counts"
+
 #endif /* _UAPI_LINUX_TCPSTATES_H */

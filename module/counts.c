@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /proc/tcpstates_counts: the per-state counters of /proc/tcpstates
+ * without its rows.
+ *
+ * One walk of the tables in states-only mode (no socket owner, inode or
+ * queues, so no sk_callback_lock), adding up the rows' states; nothing
+ * per socket is formatted.  The walk's rules (RCU per bucket, references,
+ * rechecks, nulls restarts, handovers) are walk.c's, so the counts are
+ * exactly those /proc/tcpstates would show at the same moment.
+ *
+ * The netns is the reader's at open(), pinned until release().  The walk
+ * happens when a read starts at offset 0, so a reader can poll one open
+ * file with pread() or lseek() for fresh counts.
+ */
+#include <linux/cred.h>
+#include <linux/fs.h>
+#include <linux/nsproxy.h>
+#include <linux/proc_fs.h>
+#include <linux/sched.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/tcpstates.h>
+#include <net/net_namespace.h>
+
+#include "tcpstates.h"
+
+struct tcps_counts_file {
+	struct net *net;
+	struct user_namespace *user_ns;
+};
+
+static int tcps_counts_show(struct seq_file *m, void *v)
+{
+	struct tcps_counts_file *cf = m->private;
+	u64 counts[TCPS_STATE_SLOTS] = { 0 };
+	struct tcps_walk w;
+	int n, i, err;
+
+	err = tcps_walk_init(&w, cf->net, cf->user_ns);
+	if (err)
+		return err;
+	w.states_only = true;
+	while ((n = tcps_walk_next(&w)) > 0)
+		for (i = 0; i < n; i++)
+			counts[w.rows[i].state]++;
+	tcps_walk_destroy(&w);
+	if (n < 0)
+		return n;
+
+	seq_printf(m, "%s %u: TCP socket counts of net namespace %u\n",
+		   TCPSTATES_MAGIC, TCPSTATES_FORMAT_VERSION, cf->net->ns.inum);
+	tcps_render_counts(m, counts);
+	return 0;
+}
+
+static int tcps_counts_open(struct inode *inode, struct file *file)
+{
+	struct tcps_counts_file *cf;
+	int err;
+
+	/* As /proc/tcpstates: root passes the 0444 check, refuse here. */
+	if (file->f_mode & FMODE_WRITE)
+		return -EACCES;
+
+	cf = kzalloc(sizeof(*cf), GFP_KERNEL_ACCOUNT);
+	if (!cf)
+		return -ENOMEM;
+	cf->net = get_net(current->nsproxy->net_ns);
+	cf->user_ns = file->f_cred->user_ns;
+	err = single_open(file, tcps_counts_show, cf);
+	if (err) {
+		put_net(cf->net);
+		kfree(cf);
+	}
+	return err;
+}
+
+static int tcps_counts_release(struct inode *inode, struct file *file)
+{
+	struct seq_file *m = file->private_data;
+	struct tcps_counts_file *cf = m->private;
+
+	put_net(cf->net);
+	kfree(cf);
+	return single_release(inode, file);
+}
+
+static const struct proc_ops tcps_counts_ops = {
+	.proc_open	= tcps_counts_open,
+	.proc_read_iter	= seq_read_iter,
+	.proc_lseek	= seq_lseek,
+	.proc_release	= tcps_counts_release,
+};
+
+/**
+ * tcps_counts_init - create /proc/tcpstates_counts
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int tcps_counts_init(void)
+{
+	if (!proc_create("tcpstates_counts", 0444, NULL, &tcps_counts_ops))
+		return -ENOMEM;
+	return 0;
+}
+
+/**
+ * tcps_counts_exit - remove /proc/tcpstates_counts
+ *
+ * Waits for readers inside a call and releases files still open.
+ */
+void tcps_counts_exit(void)
+{
+	remove_proc_entry("tcpstates_counts", NULL);
+}

@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The log of recent transitions: one ring per CPU, written by the probes
+ * without a lock or a shared atomic, read by anyone without stopping them.
+ *
+ * A writer owns its CPU's ring: it reserves a slot with a local_t (safe
+ * against the softirq that may interrupt it on the same CPU, the only
+ * nesting TCP has), marks the slot odd, fills it, marks it even.  Nesting
+ * is at most two deep and a ring has at least 16 slots, so two writers
+ * never share a slot.  A reader copies a slot between two reads of its
+ * sequence and drops the copy if it changed or was odd: it may miss an
+ * entry being overwritten, never shows a torn one, and never makes a
+ * writer wait.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cpumask.h>
+#include <linux/errno.h>
+#include <linux/kernel.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/moduleparam.h>
+#include <linux/overflow.h>
+#include <linux/percpu.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/timekeeping.h>
+#include <asm/local.h>
+#include <net/net_namespace.h>
+#include <net/sock.h>
+
+#include "tcpstates.h"
+
+static unsigned int tcps_ring_size = TCPS_RING_DEFAULT;
+
+static int tcps_ring_size_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int n;
+
+	if (kstrtouint(val, 0, &n) || n < TCPS_RING_MIN || n > TCPS_RING_MAX ||
+	    !is_power_of_2(n)) {
+		pr_err("trans_ring_size=%s: must be a power of two from %u to %u (entries per CPU)\n",
+		       val, TCPS_RING_MIN, TCPS_RING_MAX);
+		return -EINVAL;
+	}
+	*(unsigned int *)kp->arg = n;
+	return 0;
+}
+
+static const struct kernel_param_ops tcps_ring_size_ops = {
+	.set	= tcps_ring_size_set,
+	.get	= param_get_uint,
+};
+
+/* Read-only once loaded: the rings are sized at load. */
+module_param_cb(trans_ring_size, &tcps_ring_size_ops, &tcps_ring_size, 0444);
+MODULE_PARM_DESC(trans_ring_size,
+		 "Transitions kept per CPU for /proc/tcpstates_transitions_log: a power of two, 16..65536 (default 1024)");
+
+struct tcps_ring {
+	local_t head;		/* transitions ever added on this CPU */
+	unsigned long mask;	/* slots - 1 */
+	struct tcps_trans_entry slot[] ____cacheline_aligned;
+};
+
+static DEFINE_PER_CPU(struct tcps_ring *, tcps_rings);
+
+/**
+ * tcps_ring_add - log a transition on this CPU
+ * @sk: the socket; only its sock_common part is read
+ * @net: its netns
+ * @sport: its local port, host order
+ * @from: slot of the old state
+ * @to: slot of the new state
+ *
+ * Context: preemption disabled (every probe runs so).
+ */
+void tcps_ring_add(const struct sock *sk, const struct net *net, u16 sport,
+		   u8 from, u8 to)
+{
+	struct tcps_ring *ring = this_cpu_read(tcps_rings);
+	struct tcps_trans_entry *e;
+	u32 seq;
+
+	e = &ring->slot[(local_inc_return(&ring->head) - 1) & ring->mask];
+	seq = e->seq + 1;
+	WRITE_ONCE(e->seq, seq);
+	/* Odd before any field changes: pairs with the first smp_rmb(). */
+	smp_wmb();
+
+	e->time_ns = ktime_get_ns();
+	e->netns_inum = net->ns.inum;
+	e->netns_cookie = net->net_cookie;
+	e->family = sk->sk_family;
+	if (e->family == AF_INET6) {
+		e->saddr.v6 = sk->sk_v6_rcv_saddr;
+		e->daddr.v6 = sk->sk_v6_daddr;
+	} else {
+		e->saddr.v4 = sk->sk_rcv_saddr;
+		e->daddr.v4 = sk->sk_daddr;
+	}
+	e->sport = sport;
+	e->dport = ntohs(sk->sk_dport);
+	e->from = from;
+	e->to = to;
+
+	/* Fields before the even value: pairs with the second smp_rmb(). */
+	smp_wmb();
+	WRITE_ONCE(e->seq, seq + 1);
+}
+
+/* Copy one slot; false if empty, being written, or changed meanwhile. */
+static bool tcps_ring_read(const struct tcps_trans_entry *e,
+			   struct tcps_trans_entry *out)
+{
+	u32 seq = READ_ONCE(e->seq);
+
+	if (!seq || (seq & 1))
+		return false;
+	smp_rmb();	/* the fields after the sequence: see tcps_ring_add() */
+	/* Racy on purpose: a torn copy fails the recheck below. */
+	memcpy(out, e, sizeof(*out));
+	smp_rmb();	/* the recheck after the fields */
+	return READ_ONCE(e->seq) == seq;
+}
+
+/*
+ * Oldest first.  Equal times (a coarse clock) keep the order of one
+ * CPU's ring, whose index the reader left in @seq.
+ */
+static int tcps_entry_cmp(const void *a, const void *b)
+{
+	const struct tcps_trans_entry *x = a, *y = b;
+
+	if (x->time_ns != y->time_ns)
+		return x->time_ns < y->time_ns ? -1 : 1;
+	if (x->seq != y->seq)
+		return x->seq < y->seq ? -1 : 1;
+	return 0;
+}
+
+/*
+ * Merge the sorted @a and @b into @dst, keeping the @cap newest entries.
+ * Return: the number kept.
+ */
+static unsigned int tcps_ring_merge(struct tcps_trans_entry *dst,
+				    const struct tcps_trans_entry *a,
+				    unsigned int na,
+				    const struct tcps_trans_entry *b,
+				    unsigned int nb, unsigned int cap)
+{
+	unsigned int n = min(na + nb, cap), i = n;
+
+	/* From the newest end, so what falls off is the oldest. */
+	while (i) {
+		if (nb && (!na || tcps_entry_cmp(&a[na - 1], &b[nb - 1]) < 0))
+			dst[--i] = b[--nb];
+		else
+			dst[--i] = a[--na];
+	}
+	return n;
+}
+
+/**
+ * tcps_ring_snapshot - a netns's latest transitions, oldest first
+ * @log: filled; free with tcps_ring_snapshot_free()
+ * @netns_cookie: the netns
+ *
+ * At most trans_ring_size entries: every CPU keeps that many of all
+ * namespaces, so the newest that many of one namespace are all still in
+ * some ring (unless other namespaces pushed them out).
+ *
+ * Context: process; never waits for a writer.
+ * Return: 0 or -ENOMEM.
+ */
+int tcps_ring_snapshot(struct tcps_trans_log *log, u64 netns_cookie)
+{
+	unsigned int size = tcps_ring_size, n = 0, ncpu, cpu;
+	struct tcps_trans_entry *out, *cpu_buf, *merged;
+	int err = -ENOMEM;
+
+	out = kvmalloc_array(size, sizeof(*out), GFP_KERNEL);
+	cpu_buf = kvmalloc_array(size, sizeof(*cpu_buf), GFP_KERNEL);
+	merged = kvmalloc_array(size, sizeof(*merged), GFP_KERNEL);
+	if (!out || !cpu_buf || !merged)
+		goto out_free;
+
+	for_each_possible_cpu(cpu) {
+		const struct tcps_ring *ring = per_cpu(tcps_rings, cpu);
+		unsigned long head = local_read(&ring->head), idx;
+
+		ncpu = 0;
+		/* The last @size reservations, oldest first. */
+		for (idx = head > size ? head - size : 0; idx < head; idx++) {
+			struct tcps_trans_entry *e = &cpu_buf[ncpu];
+
+			if (!tcps_ring_read(&ring->slot[idx & ring->mask], e) ||
+			    e->netns_cookie != netns_cookie)
+				continue;
+			e->seq = idx;	/* a tie-break, see tcps_entry_cmp() */
+			ncpu++;
+		}
+		/* Nearly sorted already; nested softirq writers aside. */
+		sort(cpu_buf, ncpu, sizeof(*cpu_buf), tcps_entry_cmp, NULL);
+		n = tcps_ring_merge(merged, out, n, cpu_buf, ncpu, size);
+		swap(out, merged);
+		cond_resched();
+	}
+	log->entries = out;
+	log->n = n;
+	out = NULL;
+	err = 0;
+out_free:
+	kvfree(merged);
+	kvfree(cpu_buf);
+	kvfree(out);
+	return err;
+}
+
+/**
+ * tcps_ring_snapshot_free - free what tcps_ring_snapshot() gave
+ * @log: the snapshot
+ */
+void tcps_ring_snapshot_free(struct tcps_trans_log *log)
+{
+	kvfree(log->entries);
+	log->entries = NULL;
+	log->n = 0;
+}
+
+/**
+ * tcps_ring_init - allocate every possible CPU's ring
+ *
+ * Return: 0 or -ENOMEM, with nothing left allocated.
+ */
+int tcps_ring_init(void)
+{
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct tcps_ring *ring;
+
+		ring = kvzalloc_node(struct_size(ring, slot, tcps_ring_size),
+				     GFP_KERNEL, cpu_to_node(cpu));
+		if (!ring) {
+			tcps_ring_exit();
+			return -ENOMEM;
+		}
+		local_set(&ring->head, 0);
+		ring->mask = tcps_ring_size - 1;
+		per_cpu(tcps_rings, cpu) = ring;
+	}
+	return 0;
+}
+
+/**
+ * tcps_ring_exit - free the rings
+ *
+ * Context: no probe may be running (hooks detached and synchronized).
+ */
+void tcps_ring_exit(void)
+{
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu) {
+		kvfree(per_cpu(tcps_rings, cpu));
+		per_cpu(tcps_rings, cpu) = NULL;
+	}
+}

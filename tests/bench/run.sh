@@ -1,0 +1,187 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Read cost at many sockets (make bench): in one QEMU guest, hold loopback
+# connection pairs (SIZES, default 1000 10000 100000) plus 80 listeners
+# and a steady 10000 TIME_WAIT sockets, and time, with an in-guest clock
+# (tests/bench/benchtime.c: min and median of REPS runs):
+#
+#   tcpstates-1M   read /proc/tcpstates with 1 MiB read()s (as cat does)
+#   tcpstates-4K   the same with 4 KiB read()s
+#   counts         read /proc/tcpstates_counts
+#   proc-net-tcp   read /proc/net/tcp and /proc/net/tcp6, 1 MiB read()s
+#   proc-net-tcp-4K  the same with 4 KiB read()s (what a syscall costs)
+#   ss-tan, ss-s, netstat-tan   the tools, stdout to /dev/null
+#   exec-true      what starting a program costs (ss and netstat pay it)
+#
+# Prints a table of medians with ratios against proc-net-tcp, writes it
+# and the raw data to .build/bench/, and plots time against socket count
+# to .build/bench/bench.png.  A measurement, not a test: exits non-zero
+# only when the guest did not run.
+#
+# usage: tests/bench/run.sh [KVER]   (default: the Debian 6.12 kernel)
+# environment: SIZES, REPS (default 5; 3 above 50000 pairs), VM_MEM (6144),
+#              ONLY (the readers to time, e.g. "counts proc-net-tcp"),
+#              BENCH_KO (the module to load; default: a build of this tree),
+#              BENCH_OUT (default .build/bench)
+#
+# Under TCG every instruction is emulated: absolute times are far slower
+# than on hardware, but the ratios between readers are what matter.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source tests/kernels.sh
+
+kver=${1:-${TCPS_KERNELS[6.12]}}
+sizes=${SIZES:-1000 10000 100000}
+reps=${REPS:-5}
+tw=10000
+out=${BENCH_OUT:-.build/bench}
+mkdir -p "$out"
+export VM_MEM=${VM_MEM:-6144}
+
+make --no-print-directory -s KVER="$kver" >"$out/bench-build.log" 2>&1 ||
+	{ cat "$out/bench-build.log"; exit 1; }
+for p in mksockets benchtime; do
+	gcc -O2 -Wall -Wextra -static -o "$out/$p" "tests/bench/$p.c"
+done
+
+# The guest half: "<pairs> <sockets> <reader> <min ms> <median ms> <bytes>"
+# lines in a bench section; <sockets> is the Total of the counts view.
+cat >"$out/bench-guest.sh" <<EOF
+#!/bin/sh
+reps=$reps
+only="${ONLY:-}"
+echo 4096 >/proc/sys/net/core/somaxconn
+echo "# \$(uname -r), \$(nproc) CPUs, \$(awk '/MemTotal/ { print \$2 / 1024 " MiB" }' /proc/meminfo)" >&3
+echo "# tcp_ehash_entries \$(cat /proc/sys/net/ipv4/tcp_ehash_entries)" >&3
+# The load on CPU 1, the readers on CPU 0.
+taskset 2 mksockets tw $tw &
+start=\$(cut -d. -f1 /proc/uptime)
+taskset 2 mksockets hold /tmp $sizes &
+hold=\$!
+echo "BEGIN bench" >&3
+for size in $sizes; do
+	while [ ! -e /tmp/ready.\$size ]; do
+		kill -0 \$hold 2>/dev/null || { echo "# mksockets died" >&3; break 2; }
+		sleep 0.2
+	done
+	# TIME_WAIT is steady once the first 60 s have passed.
+	while [ \$((\$(cut -d. -f1 /proc/uptime) - start)) -lt 62 ]; do sleep 1; done
+	r=\$reps
+	[ \$size -le 50000 ] || r=\$(( reps < 3 ? reps : 3 ))
+	n=\$(awk '\$1 == "Total" { print \$2 }' /proc/tcpstates_counts)
+	m() {
+		name=\$1
+		shift
+		case " \${only:-\$name} " in *" \$name "*) ;; *) return ;; esac
+		echo "\$size \$n \$name \$(taskset 1 benchtime \$r "\$@")" >&3
+	}
+	m tcpstates-1M read 1048576 /proc/tcpstates
+	m tcpstates-4K read 4096 /proc/tcpstates
+	m counts read 4096 /proc/tcpstates_counts
+	m proc-net-tcp read 1048576 /proc/net/tcp /proc/net/tcp6
+	m proc-net-tcp-4K read 4096 /proc/net/tcp /proc/net/tcp6
+	m ss-tan exec ss -tan
+	m ss-s exec ss -s
+	m netstat-tan exec netstat -tan
+	m exec-true exec true
+	sed 's/^/# /' /proc/tcpstates_counts >&3
+	kill -USR1 \$hold
+done
+echo "END bench rc=0" >&3
+kill \$hold
+EOF
+chmod +x "$out/bench-guest.sh"
+
+tests/vm/mkinitramfs.sh "$out/bench-initramfs.cpio.gz" "$kver" \
+	"${BENCH_KO:-.build/tcpstates-$kver.ko}" "$out/bench-guest.sh" \
+	"$out/mksockets" "$out/benchtime" >"$out/bench-initramfs.log" 2>&1 ||
+	{ cat "$out/bench-initramfs.log"; exit 1; }
+echo "# booting $kver under QEMU TCG, ${VM_MEM} MiB: pairs $sizes + $tw TIME_WAIT"
+tests/vm/run-vm.sh "$kver" "$out/bench-initramfs.cpio.gz" \
+	"$out/bench-result.txt" "$out/bench-console.log" "${VM_TIMEOUT:-1200}" ||
+	true
+if ! tests/vm/verdict.sh "$out/bench-result.txt" "$out/bench-console.log" \
+	>"$out/bench-verdict.log"; then
+	cat "$out/bench-verdict.log"
+	exit 1
+fi
+
+python3 - "$out" "$kver" <<'EOF'
+import collections
+import datetime
+import sys
+
+out, kver = sys.argv[1:]
+order = ["tcpstates-1M", "tcpstates-4K", "counts", "proc-net-tcp",
+         "proc-net-tcp-4K", "ss-tan", "ss-s", "netstat-tan", "exec-true"]
+data = collections.defaultdict(dict)    # pairs -> reader -> (min, med)
+sockets = {}
+comments, inside = [], False
+for line in open(f"{out}/bench-result.txt", errors="replace"):
+    line = line.strip()
+    if line.startswith("# "):
+        comments.append(line[2:])
+    if line == "BEGIN bench":
+        inside = True
+    elif line.startswith("END bench"):
+        inside = False
+    elif inside and not line.startswith("#"):
+        pairs, n, name, lo, med, _ = line.split()
+        data[int(pairs)][name] = (float(lo), float(med))
+        sockets[int(pairs)] = int(n)
+
+lines = [f"kernel {kver} under QEMU TCG, "
+         f"{datetime.date.today().isoformat()}: median ms (ratio to "
+         "proc-net-tcp)"]
+lines += [f"  {c}" for c in comments if c.startswith(("6.", "tcp_ehash"))]
+head = f"{'reader':<13}" + "".join(
+    f"{f'{p} pairs, {sockets[p]} sockets':>30}" for p in sorted(data))
+lines.append(head)
+for name in order:
+    row = f"{name:<13}"
+    for p in sorted(data):
+        if name not in data[p]:
+            row += f"{'-':>30}"
+            continue
+        med = data[p][name][1]
+        base = data[p].get("proc-net-tcp", (0, 0))[1]
+        row += f"{med:>20.2f} ({med / base if base else 0:6.3f})"
+    lines.append(row)
+per = []
+for p in sorted(data):
+    med = data[p].get("tcpstates-1M", (0, 0))[1]
+    per.append(f"{sockets[p]}: {1000 * med / sockets[p]:.2f} us")
+lines.append("tcpstates-1M per socket: " + ", ".join(per))
+text = "\n".join(lines) + "\n"
+print(text, end="")
+open(f"{out}/bench.txt", "w").write(text)
+
+with open(f"{out}/bench.dat", "w") as f:
+    f.write("sockets " + " ".join(order) + "\n")
+    for p in sorted(data):
+        f.write(f"{sockets[p]} " + " ".join(
+            str(data[p].get(n, (0, 0))[1]) for n in order) + "\n")
+EOF
+
+if command -v gnuplot >/dev/null; then
+	# A tick at each measured size.
+	xtics=$(awk 'NR > 1 { printf "%s%s", s, $1; s = ", " }' "$out/bench.dat")
+	gnuplot <<EOF
+set terminal pngcairo size 760,420 font ",10"
+set output "$out/bench.png"
+set title "Reading all TCP sockets, $kver under QEMU TCG (median of runs)"
+set xlabel "TCP sockets in the netns"
+set ylabel "ms per full read"
+set logscale xy
+set autoscale xfix
+set xtics ($xtics)
+set key outside right
+set grid
+plot for [i=2:9] "$out/bench.dat" using 1:i with linespoints \
+	title columnhead(i)
+EOF
+	echo "# plot: $out/bench.png"
+else
+	echo "# gnuplot not installed: no plot"
+fi
