@@ -1,0 +1,464 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Judge the transitions test's result channel on the host.
+
+The guest (tests/guest/transitions.sh) runs each sequence of
+tests/trans/transdrive in a fresh netns and dumps, as sections, what the
+driver did (its sockets' exact endpoints), that netns's
+/proc/tcpstates_transitions before and after, and its
+/proc/tcpstates_transitions_log.  This file knows which transitions each
+sequence makes, in terms of the driver's sockets, and checks that the
+matrix moved by exactly those counts and that the log holds exactly those
+entries, each socket's in order.
+
+Transitions seen only through a kprobe (entering TIME_WAIT, a new request
+socket) are expected only when the matrix file says that hook is attached,
+and a kernel with kprobes must have them attached.
+
+Usage: check_transitions.py RESULT_FILE   (env VM_TAG prefixes each line)
+Prints one "ok NAME" / "not ok NAME: why" line per assertion and a final
+"passed=N failed=M"; exits 1 if anything failed.
+"""
+import collections
+import os
+import re
+import sys
+
+STATES = ["OTHER", "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1",
+          "FIN_WAIT2", "TIME_WAIT", "CLOSE", "CLOSE_WAIT", "LAST_ACK",
+          "LISTEN", "CLOSING", "NEW_SYN_RECV", "TW_FIN_WAIT2"]
+HOOKS = ["state", "timewait", "request"]
+NEVER = ["tw-substate", "tw-end", "request-end"]
+TRANS_TITLE = re.compile(r"^tcpstates_transitions 1: TCP state transitions"
+                         r" of net namespace (\d+)$")
+LOG_TITLE = re.compile(r"^tcpstates_transitions_log 1: recent TCP state"
+                       r" transitions of net namespace (\d+)$")
+LOG_ROW = re.compile(r"^(\d+)\.(\d{9}) +(\d+) +(tcp6?) +([A-Z_0-9]+) +"
+                     r"([A-Z_0-9]+) +(\S+) +(\S+)$")
+NETNS = re.compile(r"^net:\[(\d+)\]$")
+
+# The sequences the guest runs, each alone in a netns; "-6": over IPv6.
+SEQUENCES = ["client-close", "client-close-6", "server-close",
+             "client-shutdown", "simultaneous-close", "crossed-close",
+             "full-accept-queue", "listener-close"]
+
+
+class Judge:
+    def __init__(self, tag):
+        self.tag = f"[{tag}] " if tag else ""
+        self.passed = 0
+        self.failed = 0
+
+    def check(self, name, cond, why=""):
+        if cond:
+            self.passed += 1
+            print(f"{self.tag}ok {name}")
+        else:
+            self.failed += 1
+            print(f"{self.tag}not ok {name}" + (f": {why}" if why else ""))
+        return cond
+
+
+def read_sections(path):
+    sections, name, body = {}, None, []
+    with open(path, errors="replace") as f:
+        for line in f:
+            line = line.rstrip("\r\n")
+            if name is None and line.startswith("BEGIN "):
+                name, body = line[6:], []
+            elif name is not None and line.startswith(f"END {name} rc="):
+                sections[name] = body
+                name = None
+            elif name is not None:
+                body.append(line)
+    return sections
+
+
+def parse_matrix(lines):
+    """/proc/tcpstates_transitions -> (netns, hooks, counts) or raise."""
+    if not lines:
+        raise ValueError("empty file")
+    m = TRANS_TITLE.match(lines[0])
+    if not m:
+        raise ValueError(f"bad title {lines[0]!r}")
+    if lines[1].split() != ["Hook", "Status", "Missed", "Source"]:
+        raise ValueError(f"bad hook titles {lines[1]!r}")
+    hooks, i = {}, 2
+    while i < len(lines) and lines[i]:
+        name, status, missed, source = lines[i].split(None, 3)
+        if status not in ("attached", "unobserved"):
+            raise ValueError(f"bad hook status {lines[i]!r}")
+        hooks[name] = (status, missed, source)
+        i += 1
+    if lines[i + 1].split() != ["From", "To", "Count"]:
+        raise ValueError(f"bad matrix titles {lines[i + 1]!r}")
+    counts = collections.Counter()
+    for line in lines[i + 2:]:
+        f = line.split()
+        if (len(f) != 3 or f[0] not in STATES or f[1] not in STATES
+                or not f[2].isdigit() or int(f[2]) == 0):
+            raise ValueError(f"bad matrix row {line!r}")
+        if (f[0], f[1]) in counts:
+            raise ValueError(f"duplicate matrix row {line!r}")
+        counts[(f[0], f[1])] = int(f[2])
+    return int(m.group(1)), hooks, counts
+
+
+def parse_log(lines):
+    """/proc/tcpstates_transitions_log -> (netns, [entry]) or raise."""
+    m = LOG_TITLE.match(lines[0]) if lines else None
+    if not m:
+        raise ValueError(f"bad title {lines[:1]!r}")
+    if lines[1].split() != ["Time", "Netns", "Proto", "From", "To", "Local",
+                            "Address", "Foreign", "Address"]:
+        raise ValueError(f"bad column titles {lines[1]!r}")
+    entries = []
+    for line in lines[2:]:
+        r = LOG_ROW.match(line)
+        if not r or r.group(5) not in STATES or r.group(6) not in STATES:
+            raise ValueError(f"bad log row {line!r}")
+        entries.append({"time": int(r.group(1)) * 10**9 + int(r.group(2)),
+                        "netns": int(r.group(3)),
+                        "key": r.group(4, 5, 6, 7, 8)})
+    return int(m.group(1)), entries
+
+
+def no_port(endpoint):
+    """'127.0.0.1:40312' -> '127.0.0.1:*': a client entering SYN_SENT."""
+    return endpoint.rsplit(":", 1)[0] + ":*"
+
+
+class Expect:
+    """The transitions of one sequence, as (role, hook, log key) in the
+    order each socket makes them."""
+
+    def __init__(self, socks):
+        self.socks = socks
+        self.items = []
+
+    def add(self, role, hook, frm, to, local=None, remote=None):
+        s = self.socks[role]
+        self.items.append((role, hook, (s["proto"], frm, to,
+                                        local or s["local"],
+                                        remote or s["remote"])))
+
+    # Building blocks, named after what the sockets do.
+    def listen(self, l):
+        self.add(l, "state", "CLOSE", "LISTEN")
+
+    def unlisten(self, l):
+        self.add(l, "state", "LISTEN", "CLOSE")
+
+    def connect(self, c, l, s=None):
+        """c connects to listener l; s is the child, if one is made.  The
+        child is cloned from the listener, so it enters SYN_RECV with the
+        listener's endpoints."""
+        cs = self.socks[c]
+        self.add(c, "state", "CLOSE", "SYN_SENT", local=no_port(cs["local"]))
+        if s is None:
+            return
+        self.items.append((c + "-req", "request",
+                           (cs["proto"], "LISTEN", "NEW_SYN_RECV",
+                            cs["remote"], cs["local"])))
+        self.add(c, "state", "SYN_SENT", "ESTABLISHED")
+        ls = self.socks[l]
+        self.add(s, "state", "LISTEN", "SYN_RECV", ls["local"], ls["remote"])
+        self.add(s, "state", "SYN_RECV", "ESTABLISHED")
+
+    def orphan_close(self, x):
+        """Closed first: orphaned in FIN_WAIT2, so a timewait socket in
+        substate FIN_WAIT2 at once."""
+        for frm, to in (("ESTABLISHED", "FIN_WAIT1"),
+                        ("FIN_WAIT1", "FIN_WAIT2")):
+            self.add(x, "state", frm, to)
+        self.add(x, "timewait", "FIN_WAIT2", "TW_FIN_WAIT2")
+        self.add(x, "state", "FIN_WAIT2", "CLOSE")
+
+    def passive_close(self, y):
+        for frm, to in (("ESTABLISHED", "CLOSE_WAIT"),
+                        ("CLOSE_WAIT", "LAST_ACK"), ("LAST_ACK", "CLOSE")):
+            self.add(y, "state", frm, to)
+
+    def to_time_wait(self, x, via):
+        self.add(x, "timewait", via, "TIME_WAIT")
+        self.add(x, "state", via, "CLOSE")
+
+
+def expected(seq, socks, facts):
+    e = Expect(socks)
+    if seq in ("client-close", "server-close"):
+        first, second = ("C", "S") if seq == "client-close" else ("S", "C")
+        e.listen("L")
+        e.connect("C", "L", "S")
+        e.orphan_close(first)
+        e.passive_close(second)
+        e.unlisten("L")
+    elif seq == "client-shutdown":
+        e.listen("L")
+        e.connect("C", "L", "S")
+        e.add("C", "state", "ESTABLISHED", "FIN_WAIT1")
+        e.add("C", "state", "FIN_WAIT1", "FIN_WAIT2")
+        e.to_time_wait("C", "FIN_WAIT2")
+        e.passive_close("S")
+        e.unlisten("L")
+    elif seq == "simultaneous-close":
+        e.listen("L")
+        e.connect("C", "L", "S")
+        e.add("C", "state", "ESTABLISHED", "FIN_WAIT1")
+        e.add("C", "state", "FIN_WAIT1", "CLOSING")
+        e.to_time_wait("C", "CLOSING")
+        e.add("S", "state", "ESTABLISHED", "FIN_WAIT1")
+        e.add("S", "state", "FIN_WAIT1", "FIN_WAIT2")
+        e.to_time_wait("S", "FIN_WAIT2")
+        e.unlisten("L")
+    elif seq == "crossed-close":
+        e.listen("L")
+        e.connect("C", "L", "S")
+        for x in ("C", "S"):
+            e.add(x, "state", "ESTABLISHED", "FIN_WAIT1")
+            e.add(x, "state", "FIN_WAIT1", "CLOSING")
+            e.to_time_wait(x, "CLOSING")
+        e.unlisten("L")
+    elif seq == "full-accept-queue":
+        e.listen("L")
+        e.connect("C1", "L", "S")
+        # The dropped SYN made no request socket: C2 just gives up.
+        e.connect("C2", "L")
+        e.add("C2", "state", "SYN_SENT", "CLOSE")
+        e.orphan_close("S")
+        e.passive_close("C1")
+        e.unlisten("L")
+    elif seq == "listener-close":
+        e.listen("L")
+        e.connect("C", "L", "S")
+        e.unlisten("L")
+        e.add("S", "state", "ESTABLISHED", "CLOSE")
+        e.add("C", "state", "ESTABLISHED", "CLOSE")
+    else:
+        raise ValueError(f"no expectation for {seq}")
+    return e.items
+
+
+def parse_driver(lines):
+    """The driver's output -> [(sequence, socks, facts, done)], a run per
+    SEQ line."""
+    runs = []
+    for line in lines:
+        f = line.split()
+        if f[:1] == ["SEQ"] and len(f) == 3:
+            runs.append((f[1], {}, {}, False))
+        elif not runs:
+            continue
+        elif f[:1] == ["SOCK"] and len(f) == 5:
+            runs[-1][1][f[1]] = {"proto": f[2], "local": f[3],
+                                 "remote": f[4]}
+        elif f[:1] == ["FACT"] and len(f) == 3:
+            runs[-1][2][f[1]] = f[2]
+        elif f[:1] == ["SKIP"]:
+            runs[-1][2]["skip"] = line[5:]
+        elif f[:1] == ["DONE"] and len(f) == 2 and f[1] == runs[-1][0]:
+            runs[-1] = runs[-1][:3] + (True,)
+    return runs
+
+
+def multiset_diff(got, want):
+    g, w = collections.Counter(got), collections.Counter(want)
+    missing = list((w - g).elements())
+    extra = list((g - w).elements())
+    return (f"missing {missing[:6]}" if missing else "") + \
+        (f" extra {extra[:6]}" if extra else "")
+
+
+def check_order(log_keys, items):
+    """Each role's entries appear in the log in the order it made them.
+    Log entries are matched to expected ones of the same key in turn."""
+    pending = collections.defaultdict(collections.deque)
+    for idx, (role, _, key) in enumerate(items):
+        pending[key].append((role, idx))
+    last = {}
+    for key in log_keys:
+        if not pending[key]:
+            continue
+        role, idx = pending[key].popleft()
+        if last.get(role, -1) > idx:
+            return f"{role}: {key[1]}->{key[2]} logged out of order"
+        last[role] = idx
+    return ""
+
+
+def judge_files(judge, name, part, ns):
+    """The two files of a sequence's netns parse and are that netns's.
+    Returns (hooks, matrix delta, log entries) or None."""
+    try:
+        b_ns, _, before = parse_matrix(part("before"))
+        a_ns, hooks, after = parse_matrix(part("after"))
+        judge.check(f"{name}: matrix file parses", True)
+    except (ValueError, IndexError) as err:
+        judge.check(f"{name}: matrix file parses", False, str(err))
+        return None
+    judge.check(f"{name}: matrix is of the reader's netns",
+                b_ns == ns and a_ns == ns, f"{b_ns}, {a_ns}, reader {ns}")
+    judge.check(f"{name}: a new netns starts with an empty matrix",
+                not before, str(dict(before)))
+    try:
+        l_ns, log = parse_log(part("log"))
+        judge.check(f"{name}: log file parses", True)
+    except (ValueError, IndexError) as err:
+        judge.check(f"{name}: log file parses", False, str(err))
+        return None
+    judge.check(f"{name}: log title and every entry show the reader's netns",
+                l_ns == ns and all(e["netns"] == ns for e in log))
+    times = [e["time"] for e in log]
+    judge.check(f"{name}: log is oldest first", times == sorted(times))
+    return hooks, after - before, log
+
+
+def judge_sequence(judge, sections, tag, want_runs, attached, cap=None):
+    """One guest run of the driver: want_runs sequences in one netns.
+    With cap (the ring size the module was loaded with), the log must
+    hold exactly cap entries: all of the last run's, the rest from the one
+    before, none older."""
+    name = tag
+    part = lambda p: sections.get(f"seq:{tag}:{p}")
+    driver = part("driver")
+    if not judge.check(f"{name}: all sections present",
+                       None not in (driver, part("before"), part("after"),
+                                    part("log"), part("netns"))):
+        return
+    runs = parse_driver(driver)
+    judge.check(f"{name}: driver ran {' '.join(want_runs)}",
+                [r[0] for r in runs] == want_runs and all(r[3] for r in runs)
+                and "EXIT 0" in driver, "; ".join(driver[-3:]))
+    if [r[0] for r in runs] != want_runs:
+        return
+    if "skip" in runs[-1][2]:
+        # Not run: allowed only on a kernel without userfaultfd.
+        if sections.get("userfaultfd", ["?"])[0] == "no":
+            print(f"{judge.tag}# skip {name}: {runs[-1][2]['skip']}")
+        else:
+            judge.check(f"{name}: ran", False, runs[-1][2]["skip"])
+        return
+    ns = NETNS.match(part("netns")[0]) if part("netns") else None
+    files = judge_files(judge, name, part, int(ns.group(1)) if ns else None)
+    if not files:
+        return
+    _, delta, log = files
+
+    per_run = []
+    for seq, socks, facts, _ in runs:
+        try:
+            items = expected(seq, socks, facts)
+        except KeyError as err:
+            judge.check(f"{name}: driver named every socket", False, str(err))
+            return
+        per_run.append([i for i in items if i[1] in attached])
+    items = [i for run in per_run for i in run]
+    want = collections.Counter((k[1], k[2]) for _, _, k in items)
+    judge.check(f"{name}: matrix moved by exactly the expected counts",
+                delta == want, multiset_diff(delta.elements(),
+                                             want.elements()))
+
+    keys = [e["key"] for e in log]
+    got = collections.Counter(keys)
+    if cap is None:
+        want_keys = collections.Counter(k for _, _, k in items)
+        judge.check(f"{name}: log has exactly the expected entries",
+                    got == want_keys,
+                    multiset_diff(keys, list(want_keys.elements())))
+    else:
+        # Runs follow each other: the last run's entries are the newest.
+        items = per_run[-1]
+        last = collections.Counter(k for _, _, k in items)
+        prev = collections.Counter(k for _, _, k in per_run[-2])
+        head = collections.Counter(keys[:-len(items)])
+        keys = keys[-len(items):]
+        judge.check(f"{name}: log holds exactly {cap} entries (the ring size)",
+                    len(log) == cap, f"{len(log)} entries")
+        judge.check(f"{name}: its newest are the last run's, all of them",
+                    collections.Counter(keys) == last,
+                    multiset_diff(keys, list(last.elements())))
+        judge.check(f"{name}: the rest are from the run before",
+                    not (head - prev), str(list((head - prev).elements())))
+    order = check_order(keys, items)
+    judge.check(f"{name}: log keeps each socket's transitions in order",
+                not order, order)
+
+    facts = runs[-1][2]
+    if want_runs[-1] == "full-accept-queue":
+        judge.check(f"{name}: the second SYN was dropped (ListenOverflows+1)",
+                    facts.get("listen-overflows") == "1",
+                    str(facts.get("listen-overflows")))
+    if want_runs[-1] in ("simultaneous-close", "crossed-close"):
+        judge.check(f"{name}: the client's FIN was held until the server"
+                    " closed", facts.get("fin-held") == "yes")
+    if want_runs[-1] == "crossed-close":
+        judge.check(f"{name}: the client was held while the server's FIN"
+                    " came", facts.get("c-held") == "yes")
+
+
+def main():
+    judge = Judge(os.environ.get("VM_TAG", ""))
+    if len(sys.argv) != 2:
+        print("usage: check_transitions.py RESULT_FILE", file=sys.stderr)
+        return 2
+    sections = read_sections(sys.argv[1])
+
+    kprobes = sections.get("kprobes", ["?"])[0]
+    try:
+        _, hooks, _ = parse_matrix(sections.get("init-before", []))
+    except (ValueError, IndexError) as err:
+        judge.check("matrix file parses in the initial netns", False, str(err))
+        hooks = {}
+    for h in HOOKS:
+        judge.check(f"hook {h} is listed", h in hooks)
+    for h in NEVER:
+        judge.check(f"hook {h} is listed as unobserved",
+                    hooks.get(h, ("",))[0] == "unobserved")
+    judge.check("the state tracepoint is attached",
+                hooks.get("state", ("",))[0] == "attached",
+                str(hooks.get("state")))
+    for h in ("timewait", "request"):
+        st = hooks.get(h, ("",))[0]
+        judge.check(f"the {h} kprobe is attached iff the kernel has kprobes"
+                    f" ({kprobes})",
+                    st == ("attached" if kprobes == "yes" else "unobserved"),
+                    str(hooks.get(h)))
+    attached = {h for h in HOOKS if hooks.get(h, ("",))[0] == "attached"}
+
+    for tag in SEQUENCES:
+        seq = tag[:-2] if tag.endswith("-6") else tag
+        judge_sequence(judge, sections, tag, [seq], attached)
+    # The ring test: the module reloaded with trans_ring_size=N.
+    rings = [m for m in (re.match(r"^seq:ring(\d+):driver$", n)
+                         for n in sections) if m]
+    judge.check("the ring-size run is present", len(rings) == 1)
+    for m in rings:
+        judge_sequence(judge, sections, f"ring{m.group(1)}",
+                       ["client-close"] * 3, attached, cap=int(m.group(1)))
+
+    try:
+        _, _, init_before = parse_matrix(sections.get("init-before", []))
+        _, _, init_after = parse_matrix(sections.get("init-after", []))
+        judge.check("the initial netns's matrix did not move while other"
+                    " netns ran the sequences", init_before == init_after,
+                    multiset_diff(init_after.elements(),
+                                  init_before.elements()))
+    except (ValueError, IndexError) as err:
+        judge.check("initial netns matrix parses", False, str(err))
+
+    # After thousands of connections (the churn), no probe hit was lost.
+    try:
+        _, hooks, counts = parse_matrix(sections.get("churn-matrix", []))
+        judge.check("the churn was counted", sum(counts.values()) > 0)
+        for h in sorted(attached):
+            judge.check(f"hook {h} missed no hit during the churn",
+                        hooks[h][1] == "0", hooks[h][1])
+    except (ValueError, IndexError, KeyError) as err:
+        judge.check("churn matrix parses", False, str(err))
+
+    print(f"passed={judge.passed} failed={judge.failed}")
+    return 1 if judge.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

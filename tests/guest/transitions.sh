@@ -1,0 +1,237 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Guest half of the transitions test (run by tests/vm/init.sh with
+# tcpstates.ko loaded).  Each sequence of tests/trans/transdrive runs in a
+# fresh netns with lo up, between two reads of that netns's matrix; the
+# reads, the log and what the driver did go to the result channel (fd 3)
+# as sections, and tests/check_transitions.py judges them on the host.
+# What only the guest can see (refused loads, errnos, reads racing the
+# writers, unloading under load) is judged here, as ok / not ok lines.
+
+TRANS=/proc/tcpstates_transitions
+LOG=/proc/tcpstates_transitions_log
+KO=/lib/modules/tcpstates.ko
+PARAM=/sys/module/tcpstates/parameters/trans_ring_size
+
+ok() { echo "ok $*" >&3; }
+not_ok() { echo "not ok $*" >&3; }
+check() {
+	name=$1
+	shift
+	if "$@"; then ok "$name"; else not_ok "$name"; fi
+}
+
+# section NAME FILE: FILE between BEGIN/END markers.
+section() {
+	echo "BEGIN $1" >&3
+	cat "$2" >&3
+	echo "END $1 rc=0" >&3
+}
+
+# run_seq TAG [-6] SEQUENCE...: sequences in one fresh netns.
+run_seq() {
+	tag=$1
+	shift
+	rm -rf /tmp/seq
+	mkdir /tmp/seq
+	unshare -n sh -c '
+		ip link set lo up || exit 1
+		readlink /proc/self/ns/net >/tmp/seq/netns
+		cat '$TRANS' >/tmp/seq/before
+		transdrive "$@" >/tmp/seq/driver 2>&1
+		echo "EXIT $?" >>/tmp/seq/driver
+		cat '$TRANS' >/tmp/seq/after
+		cat '$LOG' >/tmp/seq/log
+	' sh "$@"
+	for part in netns driver before after log; do
+		section "seq:$tag:$part" /tmp/seq/$part
+	done
+}
+
+# reload [PARAM=VALUE]: unload if loaded, load again.
+reload() {
+	[ ! -d /sys/module/tcpstates ] || rmmod tcpstates
+	insmod $KO "$@"
+}
+
+# check_log FILE NETNS: every entry well-formed, of NETNS, loopback IPv4
+# (the churn), oldest first; prints the number of entries.
+check_log() {
+	awk -v ns="$2" '
+	BEGIN {
+		split("ESTABLISHED SYN_SENT SYN_RECV FIN_WAIT1 FIN_WAIT2 " \
+		      "TIME_WAIT CLOSE CLOSE_WAIT LAST_ACK LISTEN CLOSING " \
+		      "NEW_SYN_RECV TW_FIN_WAIT2", names, " ")
+		for (i in names)
+			state[names[i]] = 1
+		ep = "^(127\\.0\\.0\\.1|0\\.0\\.0\\.0):([0-9]+|\\*)$"
+	}
+	NR == 1 { if ($0 !~ /^tcpstates_transitions_log 1: /) bad++; next }
+	NR == 2 { next }
+	{
+		split($1, t, ".")
+		if (NF != 7 || $1 !~ /^[0-9]+\.[0-9]+$/ || length(t[2]) != 9 ||
+		    $2 != ns || $3 != "tcp" || !($4 in state) ||
+		    !($5 in state) || $6 !~ ep || $7 !~ ep)
+			bad++
+		# Nanoseconds compared as text: busybox reads "0123" as octal.
+		sec = t[1] + 0
+		nsec = t[2] ""
+		if (sec < psec || (sec == psec && nsec < pnsec))
+			bad++
+		psec = sec
+		pnsec = nsec
+		n++
+	}
+	END { if (bad) { print "bad " bad; exit 1 } print n + 0 }' "$1"
+}
+
+# matrix_grew OLD NEW: no count of NEW is below the same pair's in OLD.
+matrix_grew() {
+	awk '
+	FNR == 1 { file++; rows = 0 }
+	/^From / { rows = 1; next }
+	rows && NF == 3 {
+		if (file == 1)
+			old[$1 " " $2] = $3
+		else
+			new[$1 " " $2] = $3
+	}
+	END { for (k in old) if (new[k] + 0 < old[k] + 0) exit 1 }
+	' "$1" "$2"
+}
+
+# park: a process in a fresh netns with lo up; its pid in $parked.  Its
+# netns must differ from ours first: until unshare() runs, it is ours.
+park() {
+	unshare -n sh -c 'ip link set lo up && exec sleep 600' &
+	parked=$!
+	i=0
+	until [ "$(readlink /proc/$parked/ns/net)" != "$(readlink /proc/self/ns/net)" ] &&
+		nsenter -t "$parked" -n ip -o link show lo 2>/dev/null | grep -q LOWER_UP; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || return 1
+		sleep 0.1
+	done
+}
+
+if [ ! -r $TRANS ] || [ ! -r $LOG ]; then
+	not_ok "module loaded and $TRANS, $LOG exist"
+	exit 1
+fi
+ok "module loaded and $TRANS, $LOG exist"
+check "the files are mode 0444" \
+	[ "$(stat -c %a $TRANS)$(stat -c %a $LOG)" = 444444 ]
+for f in $TRANS $LOG; do
+	(echo x >$f) 2>/tmp/write.err
+	check "writing $f fails with EACCES, root too" \
+		grep -q "Permission denied" /tmp/write.err
+done
+check "trans_ring_size defaults to 1024" [ "$(cat $PARAM)" = 1024 ]
+
+# Whether the kernel can have kprobes at all: the judge then requires the
+# timewait and request hooks to be attached.
+if grep -qw register_kprobe /proc/kallsyms; then kp=yes; else kp=no; fi
+echo "$kp" >/tmp/kprobes
+section kprobes /tmp/kprobes
+# Whether crossed-close may skip: only without userfaultfd.
+if grep -qw handle_userfault /proc/kallsyms; then uf=yes; else uf=no; fi
+echo "$uf" >/tmp/userfaultfd
+section userfaultfd /tmp/userfaultfd
+
+readlink /proc/self/ns/net >/tmp/init-netns
+section init-netns /tmp/init-netns
+cat $TRANS >/tmp/init-before
+
+run_seq client-close client-close
+run_seq client-close-6 -6 client-close
+run_seq server-close server-close
+run_seq client-shutdown client-shutdown
+run_seq simultaneous-close simultaneous-close
+run_seq crossed-close crossed-close
+run_seq full-accept-queue full-accept-queue
+run_seq listener-close listener-close
+
+# Nothing ran in the initial netns: its matrix must not have moved.
+cat $TRANS >/tmp/init-after
+section init-before /tmp/init-before
+section init-after /tmp/init-after
+
+# Readers racing the writers: connections churn in a netns while its log
+# and matrix are read over and over.  No entry may be torn, the log stays
+# oldest first, no count goes down.
+park || not_ok "a netns for the churn"
+in_ns() { nsenter -t "$parked" -n "$@"; }
+ns=$(in_ns readlink /proc/self/ns/net | tr -dc 0-9)
+in_ns transdrive bench 4 >/tmp/churn.bench 2>&1 &
+bench=$!
+reads=0 bad=0 entries=0
+# Read as fast as possible while the churn runs, check afterwards.
+while kill -0 $bench 2>/dev/null && [ $reads -lt 500 ]; do
+	reads=$((reads + 1))
+	in_ns cat $LOG >/tmp/churn.log.$reads || bad=$((bad + 1))
+	in_ns cat $TRANS >/tmp/churn.m.$reads || bad=$((bad + 1))
+done
+wait $bench
+kill $parked
+i=0
+while [ $i -lt $reads ]; do
+	i=$((i + 1))
+	if n=$(check_log /tmp/churn.log.$i "$ns"); then
+		entries=$((entries + n))
+	else
+		bad=$((bad + 1))
+		cp /tmp/churn.log.$i /tmp/churn.badlog
+	fi
+	[ $i = 1 ] || matrix_grew /tmp/churn.m.$((i - 1)) /tmp/churn.m.$i ||
+		bad=$((bad + 1))
+done
+echo "# churn: $(cat /tmp/churn.bench); $reads reads, $entries entries" >&3
+grep -q "^BENCH" /tmp/churn.bench && [ "$bad" = 0 ] && [ "$reads" -gt 0 ] &&
+	[ "$entries" -gt 0 ]
+check "reads racing a connection churn see no torn entry, no count going down ($reads reads)" \
+	[ $? = 0 ]
+[ ! -f /tmp/churn.badlog ] || section churn-badlog /tmp/churn.badlog
+cp /tmp/churn.m.$reads /tmp/churn.matrix
+section churn-matrix /tmp/churn.matrix
+
+# Unloading with the files open (one read part-way), and while
+# connections churn: the probes must come off cleanly under load.
+exec 5<$TRANS 6<$LOG
+dd bs=16 count=1 <&6 >/dev/null 2>&1
+check "rmmod with both files held open" rmmod tcpstates
+[ ! -e $TRANS ] && [ ! -e $LOG ]
+check "the files are gone after rmmod" [ $? = 0 ]
+exec 5<&- 6<&-
+check "insmod again" insmod $KO
+unshare -n sh -c 'ip link set lo up; transdrive bench 3' >/tmp/churn2 2>&1 &
+churn=$!
+sleep 1
+check "rmmod while connections churn" rmmod tcpstates
+check "insmod while connections churn" insmod $KO
+wait $churn
+check "the churn ran through the unload and reload" grep -q "^BENCH" /tmp/churn2
+
+# trans_ring_size: bad values are refused at load with a clear message.
+for bad in 0 8 15 17 1000 65537 131072 -1 abc; do
+	[ ! -d /sys/module/tcpstates ] || rmmod tcpstates
+	dmesg -c >/dev/null
+	if insmod $KO trans_ring_size=$bad 2>/dev/null; then
+		not_ok "trans_ring_size=$bad is refused"
+	else
+		ok "trans_ring_size=$bad is refused"
+	fi
+	dmesg | grep -q "trans_ring_size=$bad: must be a power of two from 16 to 65536"
+	check "trans_ring_size=$bad: the kernel log says why" [ $? = 0 ]
+done
+check "trans_ring_size=65536 loads" reload trans_ring_size=65536
+check "a 65536-entry ring reads" sh -c "cat $LOG >/dev/null"
+
+# The bound: with 16 entries per CPU the log shows the 16 newest.
+check "trans_ring_size=16 loads" reload trans_ring_size=16
+check "trans_ring_size reads back 16" [ "$(cat $PARAM)" = 16 ]
+run_seq ring16 client-close client-close client-close
+
+# Leave the module as loaded at boot for the harness's final rmmod.
+check "reload with the default ring" reload
