@@ -9,6 +9,8 @@
 #   make demo              boot a VM with the module and print /proc/tcpstates
 #   make test              every test (what CI runs); make test-quick: 6.12 only
 #   make bench             read cost at 1k..100k connections, .build/bench/
+#   make bench-transitions connection rate with and without the probes
+#   make million           a million sockets, stock and debug kernels
 #   make clean
 #
 # The module is built in .build/KVER/, a copy of the sources, so several
@@ -87,9 +89,16 @@ test-quick:
 bench:
 	tests/bench/run.sh
 
+bench-transitions:
+	tests/bench/transitions.sh
+
+million:
+	tests/million.sh stock
+	tests/million.sh debug
+
 clean:
 	rm -rf .build
 	$(MAKE) -C tests/scenario clean
 
 .PHONY: all module install dkms-install deb uninstall check demo test \
-	test-quick bench clean
+	test-quick bench bench-transitions million clean

@@ -4,6 +4,7 @@
  * and the handover rule on synthetic buckets.
  */
 #include <kunit/test.h>
+#include <linux/delay.h>
 
 #include "../module/walk.c"
 #include "sockets.h"
@@ -130,6 +131,64 @@ static void tcps_walk_netns_isolation(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, here, 1);
 }
 
+static void tcps_count_copied(struct kunit *test, struct net *net,
+			      struct tcps_row *rows, u64 *counts)
+{
+	unsigned int n, i;
+
+	n = tcps_test_walk(test, net, rows, TCPS_TEST_MAX_ROWS);
+	KUNIT_ASSERT_LE(test, n, TCPS_TEST_MAX_ROWS);
+	memset(counts, 0, TCPS_STATE_SLOTS * sizeof(*counts));
+	for (i = 0; i < n; i++)
+		counts[rows[i].state]++;
+}
+
+/*
+ * The counting walk (no references, no copies) agrees with the copying
+ * walk on a netns holding listeners, connections and timewait sockets:
+ * compared between two copying walks that agree with each other.
+ */
+static void tcps_walk_count_matches_copy(struct kunit *test)
+{
+	int family = *(const int *)test->param_value;
+	struct net *net = tcps_test_netns(test);
+	struct tcps_row *rows = tcps_rows(test);
+	u64 before[TCPS_STATE_SLOTS], after[TCPS_STATE_SLOTS];
+	u64 counted[TCPS_STATE_SLOTS];
+	struct tcps_test_conn c, d;
+	struct tcps_walk w;
+	struct socket *l;
+	int tries, err;
+	u16 port;
+
+	l = tcps_test_listener(test, net, family, 0, false, &port);
+	tcps_test_connect(test, net, family, l, port, &c);
+	tcps_test_connect(test, net, family, l, port, &d);
+	tcps_test_close(test, d.client);
+	tcps_test_wait_row(test, net, &d.caddr, &d.saddr, TCPS_FIN_WAIT2);
+
+	for (tries = 0; tries < 100; tries++) {
+		tcps_count_copied(test, net, rows, before);
+		KUNIT_ASSERT_EQ(test, tcps_walk_init(&w, net, &init_user_ns),
+				0);
+		w.states_only = true;
+		memset(counted, 0, sizeof(counted));
+		err = tcps_walk_count(&w, counted);
+		tcps_walk_destroy(&w);
+		KUNIT_ASSERT_EQ(test, err, 0);
+		tcps_count_copied(test, net, rows, after);
+		if (!memcmp(before, after, sizeof(before)))
+			break;
+		msleep(20);
+	}
+	KUNIT_ASSERT_LT(test, tries, 100);
+	KUNIT_EXPECT_MEMEQ(test, counted, before, sizeof(before));
+	KUNIT_EXPECT_GE(test, counted[TCPS_LISTEN], 1);
+	KUNIT_EXPECT_GE(test, counted[TCPS_ESTABLISHED], 2);
+	KUNIT_EXPECT_GE(test, counted[TCPS_FIN_WAIT2], 1);
+	KUNIT_EXPECT_GE(test, counted[TCPS_CLOSE_WAIT], 1);
+}
+
 /*
  * SO_REUSEPORT listeners on one address and port share an lhash2 chain:
  * more of them than the initial row buffer makes the walk grow it and
@@ -219,6 +278,7 @@ static struct kunit_case tcps_walk_test_cases[] = {
 	KUNIT_CASE_PARAM(tcps_walk_time_wait, tcps_family_gen_params),
 	KUNIT_CASE_PARAM(tcps_walk_netns_isolation, tcps_family_gen_params),
 	KUNIT_CASE_PARAM(tcps_walk_long_chain, tcps_family_gen_params),
+	KUNIT_CASE_PARAM(tcps_walk_count_matches_copy, tcps_family_gen_params),
 	KUNIT_CASE_PARAM(tcps_walk_handover, tcps_handover_gen_params),
 	{}
 };

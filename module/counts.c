@@ -3,11 +3,11 @@
  * /proc/tcpstates_counts: the per-state counters of /proc/tcpstates
  * without its rows.
  *
- * One walk of the tables in states-only mode (no socket owner, inode or
- * queues, so no sk_callback_lock), adding up the rows' states; nothing
- * per socket is formatted.  The walk's rules (RCU per bucket, references,
- * rechecks, nulls restarts, handovers) are walk.c's, so the counts are
- * exactly those /proc/tcpstates would show at the same moment.
+ * One walk of the tables that counts each chain in place (no reference,
+ * no copy, nothing formatted) and copies only a chain where a handover may
+ * show a connection twice; walk.c's rules (RCU per bucket, rechecks,
+ * nulls restarts, handovers) make the counts those /proc/tcpstates would
+ * show at the same moment.
  *
  * The netns is the reader's at open(), pinned until release().  The walk
  * happens when a read starts at offset 0, so a reader can poll one open
@@ -35,18 +35,16 @@ static int tcps_counts_show(struct seq_file *m, void *v)
 	struct tcps_counts_file *cf = m->private;
 	u64 counts[TCPS_STATE_SLOTS] = { 0 };
 	struct tcps_walk w;
-	int n, i, err;
+	int err;
 
 	err = tcps_walk_init(&w, cf->net, cf->user_ns);
 	if (err)
 		return err;
 	w.states_only = true;
-	while ((n = tcps_walk_next(&w)) > 0)
-		for (i = 0; i < n; i++)
-			counts[w.rows[i].state]++;
+	err = tcps_walk_count(&w, counts);
 	tcps_walk_destroy(&w);
-	if (n < 0)
-		return n;
+	if (err)
+		return err;
 
 	seq_printf(m, "%s %u: TCP socket counts of net namespace %u\n",
 		   TCPSTATES_MAGIC, TCPSTATES_FORMAT_VERSION, cf->net->ns.inum);

@@ -68,6 +68,7 @@ int tcps_walk_init(struct tcps_walk *w, struct net *net,
 		   struct user_namespace *user_ns);
 void tcps_walk_rewind(struct tcps_walk *w);
 int tcps_walk_next(struct tcps_walk *w);
+int tcps_walk_count(struct tcps_walk *w, u64 *counts);
 void tcps_walk_destroy(struct tcps_walk *w);
 
 /* states.c */

@@ -27,6 +27,7 @@
 #include <linux/kprobes.h>
 #include <linux/percpu.h>
 #include <linux/ptrace.h>
+#include <linux/rcupdate.h>
 #include <linux/string.h>
 #include <linux/tracepoint.h>
 #include <net/inet_sock.h>
@@ -72,8 +73,13 @@ static void tcps_trans_record(const struct sock *sk, u16 sport, u8 from,
 	struct tcps_trans_matrix __percpu *counts;
 	struct tcps_trans_net *tn;
 
-	/* NULL for a netns still being set up, before our .init ran. */
-	tn = net_generic(net, tcps_trans_net_id);
+	/*
+	 * net_generic() without its rcu_read_lock(): a probe runs with
+	 * preemption off, which is an RCU read side already, on every TCP
+	 * state change.  NULL for a netns still being set up, before our
+	 * .init ran.
+	 */
+	tn = rcu_dereference_sched(net->gen)->ptr[tcps_trans_net_id];
 	if (unlikely(!tn))
 		return;
 	counts = READ_ONCE(tn->counts);

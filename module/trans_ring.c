@@ -3,14 +3,13 @@
  * The log of recent transitions: one ring per CPU, written by the probes
  * without a lock or a shared atomic, read by anyone without stopping them.
  *
- * A writer owns its CPU's ring: it reserves a slot with a local_t (safe
- * against the softirq that may interrupt it on the same CPU, the only
- * nesting TCP has), marks the slot odd, fills it, marks it even.  Nesting
- * is at most two deep and a ring has at least 16 slots, so two writers
- * never share a slot.  A reader copies a slot between two reads of its
- * sequence and drops the copy if it changed or was odd: it may miss an
- * entry being overwritten, never shows a torn one, and never makes a
- * writer wait.
+ * A writer owns its CPU's ring and writes a slot with interrupts off, so
+ * no other writer runs on that CPU meanwhile: not a softirq, which could
+ * otherwise add a ring's worth of transitions (a whole NAPI poll) and land
+ * on the slot being written.  It marks the slot odd, fills it, marks it
+ * even.  A reader copies a slot between two reads of its sequence and
+ * drops the copy if it changed or was odd: it may miss an entry being
+ * overwritten, never shows a torn one, and never makes a writer wait.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -23,9 +22,7 @@
 #include <linux/overflow.h>
 #include <linux/percpu.h>
 #include <linux/slab.h>
-#include <linux/sort.h>
 #include <linux/timekeeping.h>
-#include <asm/local.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
 
@@ -58,7 +55,7 @@ MODULE_PARM_DESC(trans_ring_size,
 		 "Transitions kept per CPU for /proc/tcpstates_transitions_log: a power of two, 16..65536 (default 1024)");
 
 struct tcps_ring {
-	local_t head;		/* transitions ever added on this CPU */
+	unsigned long head;	/* transitions ever added on this CPU */
 	unsigned long mask;	/* slots - 1 */
 	struct tcps_trans_entry slot[] ____cacheline_aligned;
 };
@@ -73,22 +70,38 @@ static DEFINE_PER_CPU(struct tcps_ring *, tcps_rings);
  * @from: slot of the old state
  * @to: slot of the new state
  *
- * Context: preemption disabled (every probe runs so).
+ * Context: preemption disabled (every probe runs so), possibly NMI (a
+ * kprobe hit through int3).
  */
 void tcps_ring_add(const struct sock *sk, const struct net *net, u16 sport,
 		   u8 from, u8 to)
 {
-	struct tcps_ring *ring = this_cpu_read(tcps_rings);
 	struct tcps_trans_entry *e;
+	struct tcps_ring *ring;
+	unsigned long flags;
 	u32 seq;
 
-	e = &ring->slot[(local_inc_return(&ring->head) - 1) & ring->mask];
+	/* A few cycles; irqs off is the only exclusion a probe can afford. */
+	local_irq_save(flags);
+	ring = this_cpu_read(tcps_rings);
+	e = &ring->slot[ring->head & ring->mask];
+	/* The readers' bound: see tcps_ring_snapshot(). */
+	WRITE_ONCE(ring->head, ring->head + 1);
 	seq = e->seq + 1;
 	WRITE_ONCE(e->seq, seq);
-	/* Odd before any field changes: pairs with the first smp_rmb(). */
+	/*
+	 * Odd before any field changes: a reader that copies a new field
+	 * then sees the sequence moved (the smp_rmb() before its recheck).
+	 */
 	smp_wmb();
 
-	e->time_ns = ktime_get_ns();
+	/*
+	 * CLOCK_MONOTONIC, global (unlike local_clock(), so entries of all
+	 * CPUs order), and NMI-safe: a kprobe hit through int3 runs in NMI
+	 * context, where ktime_get_ns() could spin on the timekeeping
+	 * seqcount that the interrupted code holds.
+	 */
+	e->time_ns = ktime_get_mono_fast_ns();
 	e->netns_inum = net->ns.inum;
 	e->netns_cookie = net->net_cookie;
 	e->family = sk->sk_family;
@@ -104,9 +117,13 @@ void tcps_ring_add(const struct sock *sk, const struct net *net, u16 sport,
 	e->from = from;
 	e->to = to;
 
-	/* Fields before the even value: pairs with the second smp_rmb(). */
+	/*
+	 * Fields before the even value: a reader that sees it copies these
+	 * (the smp_rmb() after its first read).
+	 */
 	smp_wmb();
 	WRITE_ONCE(e->seq, seq + 1);
+	local_irq_restore(flags);
 }
 
 /* Copy one slot; false if empty, being written, or changed meanwhile. */
@@ -117,7 +134,7 @@ static bool tcps_ring_read(const struct tcps_trans_entry *e,
 
 	if (!seq || (seq & 1))
 		return false;
-	smp_rmb();	/* the fields after the sequence: see tcps_ring_add() */
+	smp_rmb();	/* fields after the sequence: see tcps_ring_add() */
 	/* Racy on purpose: a torn copy fails the recheck below. */
 	memcpy(out, e, sizeof(*out));
 	smp_rmb();	/* the recheck after the fields */
@@ -187,7 +204,7 @@ int tcps_ring_snapshot(struct tcps_trans_log *log, u64 netns_cookie)
 
 	for_each_possible_cpu(cpu) {
 		const struct tcps_ring *ring = per_cpu(tcps_rings, cpu);
-		unsigned long head = local_read(&ring->head), idx;
+		unsigned long head = READ_ONCE(ring->head), idx;
 
 		ncpu = 0;
 		/* The last @size reservations, oldest first. */
@@ -200,8 +217,10 @@ int tcps_ring_snapshot(struct tcps_trans_log *log, u64 netns_cookie)
 			e->seq = idx;	/* a tie-break, see tcps_entry_cmp() */
 			ncpu++;
 		}
-		/* Nearly sorted already; nested softirq writers aside. */
-		sort(cpu_buf, ncpu, sizeof(*cpu_buf), tcps_entry_cmp, NULL);
+		/*
+		 * Sorted already: one CPU's entries are written one at a
+		 * time, each with the monotonic clock read in its slot.
+		 */
 		n = tcps_ring_merge(merged, out, n, cpu_buf, ncpu, size);
 		swap(out, merged);
 		cond_resched();
@@ -246,7 +265,6 @@ int tcps_ring_init(void)
 			tcps_ring_exit();
 			return -ENOMEM;
 		}
-		local_set(&ring->head, 0);
 		ring->mask = tcps_ring_size - 1;
 		per_cpu(tcps_rings, cpu) = ring;
 	}

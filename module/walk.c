@@ -321,6 +321,117 @@ int tcps_walk_next(struct tcps_walk *w)
 	return 0;
 }
 
+/*
+ * Count one chain's sockets of our netns by state, without references:
+ * only fields read racily anyway (netns, hash, state, substate), each of
+ * a socket that was in the chain when reached.  An object freed and being
+ * reused is unhashed (pprev cleared) or has no reference left, and is
+ * skipped, as the copying walk's refcount_inc_not_zero() would; one
+ * reused into another chain ends the walk on a wrong nulls value, and
+ * the chain is counted again.
+ *
+ * Return: false if the chain holds a timewait socket and another one of
+ * our netns: a handover may show one connection twice, which only the
+ * copying walk (tuples compared) can tell.
+ */
+static bool tcps_count_chain(struct tcps_walk *w, struct hlist_nulls_head *head,
+			     unsigned int bucket, unsigned int nulls,
+			     u64 *counts)
+{
+	unsigned int n[TCPS_STATE_SLOTS], tw, total, i;
+	struct hlist_nulls_node *node;
+	struct sock *sk;
+
+again:
+	memset(n, 0, sizeof(n));
+	tw = 0;
+	total = 0;
+	rcu_read_lock();
+	sk_nulls_for_each_rcu(sk, node, head) {
+		int state, substate = 0;
+		u8 id;
+
+		if (!net_eq(sock_net(sk), w->net) ||
+		    !refcount_read(&sk->sk_refcnt) ||
+		    hlist_nulls_unhashed_lockless(&sk->sk_nulls_node))
+			continue;
+		state = inet_sk_state_load(sk);
+		if (w->table == TCPS_TABLE_LISTEN) {
+			if (state != TCP_LISTEN)
+				continue;
+		} else if (state == TCP_LISTEN ||
+			   (sk->sk_hash & tcps_hashinfo(w)->ehash_mask) != bucket) {
+			continue;
+		}
+		if (state == TCP_TIME_WAIT) {
+			substate = READ_ONCE(inet_twsk(sk)->tw_substate);
+			tw++;
+		}
+		id = tcps_state_of(state, substate);
+		if (!id)
+			continue;
+		n[id]++;
+		total++;
+	}
+	if (get_nulls_value(node) != nulls) {
+		rcu_read_unlock();
+		cond_resched();
+		goto again;
+	}
+	rcu_read_unlock();
+
+	if (tw && total > tw)
+		return false;
+	for (i = 0; i < TCPS_STATE_SLOTS; i++)
+		counts[i] += n[i];
+	return true;
+}
+
+/**
+ * tcps_walk_count - add up the states of every socket of the netns
+ * @w: a walk at its start, states_only set
+ * @counts: TCPS_STATE_SLOTS counters, added to
+ *
+ * The counts /proc/tcpstates would show, without copying a row: a chain
+ * is counted in place, and copied only where a handover is possible.
+ * Sleeps: call without locks.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int tcps_walk_count(struct tcps_walk *w, u64 *counts)
+{
+	struct inet_hashinfo *h = tcps_hashinfo(w);
+	struct hlist_nulls_head *head;
+	unsigned int i, nulls, last;
+	int err;
+
+	for (; w->table != TCPS_TABLE_END; w->table++) {
+		last = w->table == TCPS_TABLE_LISTEN ? h->lhash2_mask :
+						       h->ehash_mask;
+		for (w->bucket = 0; w->bucket <= last; w->bucket++) {
+			if (w->table == TCPS_TABLE_LISTEN) {
+				head = &h->lhash2[w->bucket].nulls_head;
+				nulls = w->bucket + LISTENING_NULLS_BASE;
+			} else {
+				head = &h->ehash[w->bucket].chain;
+				nulls = w->bucket;
+			}
+			/* Every 1024 buckets, full or empty. */
+			if (!(w->bucket % TCPS_EMPTY_BATCH))
+				cond_resched();
+			if (hlist_nulls_empty(head) ||
+			    tcps_count_chain(w, head, w->bucket, nulls, counts))
+				continue;
+			err = tcps_copy_bucket(w, head, w->bucket, nulls);
+			if (err)
+				return err;
+			for (i = 0; i < w->nrows; i++)
+				counts[w->rows[i].state]++;
+		}
+	}
+	return 0;
+}
+
 /**
  * tcps_walk_rewind - restart the walk at the first bucket
  * @w: the walk

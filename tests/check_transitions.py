@@ -165,13 +165,19 @@ class Expect:
         self.add(s, "state", "LISTEN", "SYN_RECV", ls["local"], ls["remote"])
         self.add(s, "state", "SYN_RECV", "ESTABLISHED")
 
-    def orphan_close(self, x):
-        """Closed first: orphaned in FIN_WAIT2, so a timewait socket in
-        substate FIN_WAIT2 at once."""
+    def orphan_close(self, x, facts):
+        """Closed first: orphaned in FIN_WAIT2, then a timewait socket in
+        substate FIN_WAIT2 at once, or, if the kernel kept the full socket
+        (the driver saw which in /proc/net/tcp), one in substate TIME_WAIT
+        when the peer's FIN comes."""
         for frm, to in (("ESTABLISHED", "FIN_WAIT1"),
                         ("FIN_WAIT1", "FIN_WAIT2")):
             self.add(x, "state", frm, to)
-        self.add(x, "timewait", "FIN_WAIT2", "TW_FIN_WAIT2")
+        path = facts[f"{x}-fin-wait2"]
+        if path not in ("timewait", "full"):
+            raise KeyError(f"{x}-fin-wait2={path}")
+        self.add(x, "timewait", "FIN_WAIT2",
+                 "TW_FIN_WAIT2" if path == "timewait" else "TIME_WAIT")
         self.add(x, "state", "FIN_WAIT2", "CLOSE")
 
     def passive_close(self, y):
@@ -190,7 +196,7 @@ def expected(seq, socks, facts):
         first, second = ("C", "S") if seq == "client-close" else ("S", "C")
         e.listen("L")
         e.connect("C", "L", "S")
-        e.orphan_close(first)
+        e.orphan_close(first, facts)
         e.passive_close(second)
         e.unlisten("L")
     elif seq == "client-shutdown":
@@ -225,7 +231,7 @@ def expected(seq, socks, facts):
         # The dropped SYN made no request socket: C2 just gives up.
         e.connect("C2", "L")
         e.add("C2", "state", "SYN_SENT", "CLOSE")
-        e.orphan_close("S")
+        e.orphan_close("S", facts)
         e.passive_close("C1")
         e.unlisten("L")
     elif seq == "listener-close":

@@ -1,9 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Every test: static checks, the scenario in a QEMU guest on each target
-# Debian kernel, then on a debug kernel (KASAN, lockdep, PROVE_RCU, built
-# once and cached) the KUnit suite, the scenario again and the churn stress.
+# Every test: static checks, the scenario and the transitions sequences in
+# a QEMU guest on each target Debian kernel, the DKMS matrix, a million
+# sockets, then on a debug kernel (KASAN, lockdep, PROVE_RCU, built once
+# and cached) the KUnit suite, the scenario, the transitions, a million
+# sockets again and the churn stress.
 # Installs what it needs.  Ends with the line "N passed, M failed" and
 # exits non-zero if anything failed.
 #
@@ -100,6 +102,7 @@ source tests/kernels.sh
 must scenario-build make -C tests/scenario || finish
 must tools-static-build make -C tools static || finish
 must stress-build make -C tests/stress || finish
+must transdrive-build make -C tests/trans || finish
 [ "$static" = no ] || step stress-selftest "$out/stress-selftest.log" \
 	tests/stress/selftest.sh
 # What every scenario guest carries besides its module.
@@ -113,6 +116,11 @@ for s in "${series[@]}"; do
 		"${scenario_files[@]}" || continue
 	VM_TAG=$s step "$s-scenario" "$out/scenario-$s.log" \
 		python3 tests/check_scenario.py "$out/result-$s.txt"
+	# Transitions: known sequences, exact matrix deltas and log entries.
+	guest "trans-$s" "$kver" ".build/tcpstates-$kver.ko" \
+		tests/guest/transitions.sh tests/trans/transdrive || continue
+	VM_TAG=trans-$s step "trans-$s-judge" "$out/trans-$s.log" \
+		python3 tests/check_transitions.py "$out/result-trans-$s.txt"
 done
 
 [ "$debug" = yes ] || finish
@@ -131,6 +139,9 @@ for s in "${!TCPS_DKMS_BOOT[@]}"; do
 		python3 tests/check_scenario.py "$out/result-dkms-$s.txt"
 done
 step dkms-deb "$out/dkms-deb.log" tests/dkms.sh deb
+
+# A million sockets on the stock 6.12 kernel: exact, no stall report.
+step million-stock "$out/million-stock.log" tests/million.sh stock
 
 # The debug kernel: cold build about 10 min on 2 cores, then cached.
 must debug-kernel sh -c "tests/debug-kernel.sh >$out/debug-kernel.path" || finish
@@ -153,6 +164,13 @@ if guest debug-scenario "$dkver" "$dko" tests/guest/scenario.sh \
 	VM_TAG=debug step debug-scenario "$out/scenario-debug.log" \
 		python3 tests/check_scenario.py "$out/result-debug-scenario.txt"
 fi
+
+if guest debug-trans "$dkver" "$dko" tests/guest/transitions.sh \
+	tests/trans/transdrive; then
+	VM_TAG=debug-trans step debug-trans-judge "$out/trans-debug.log" \
+		python3 tests/check_transitions.py "$out/result-debug-trans.txt"
+fi
+step million-debug "$out/million-debug.log" tests/million.sh debug
 
 # Churn, readers and module reloads for 60 s under KASAN and lockdep.
 VM_APPEND="stress_seconds=60" guest debug-stress "$dkver" "$dko" \

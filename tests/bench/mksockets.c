@@ -8,6 +8,12 @@
  *	and waits for SIGUSR1 to grow to the next SIZE; after the last, holds
  *	everything until killed.
  *   mksockets tw COUNT
+ *   mksockets repair DIR COUNT
+ *	COUNT ESTABLISHED sockets made in TCP repair mode (CAP_NET_ADMIN):
+ *	connect() hashes them at once, no packet is sent, no timer runs, so
+ *	a million cost seconds, not the hours a million handshakes take on
+ *	a debug kernel under TCG.  One in 20 is IPv6.  Creates DIR/ready.repair
+ *	and holds them until killed.
  *	A steady COUNT of TIME_WAIT sockets: COUNT connections closed per
  *	60 s (the TIME_WAIT length), evenly, the client closing first.  The
  *	count is steady once the first 60 s have passed.
@@ -19,6 +25,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -189,13 +196,64 @@ static int cmd_tw(long count)
 	return 0;
 }
 
+/* The @i-th repaired socket: IPv6 ::1 for every 20th, else 127.3.0.0/16. */
+static void repaired(unsigned long i)
+{
+	struct sockaddr_in6 s6 = { .sin6_family = AF_INET6 };
+	struct sockaddr_in6 d6 = { .sin6_family = AF_INET6 };
+	struct sockaddr_in s4, d4 = v4(0x7f000001, 9);
+	int one = 1, v6 = i % 20 == 0, fd;
+	unsigned long j = v6 ? i / 20 : i - i / 20 - 1;
+
+	fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
+	if (fd < 0)
+		die("socket (repaired %lu)", i);
+	if (setsockopt(fd, IPPROTO_TCP, TCP_REPAIR, &one, sizeof(one)))
+		die("TCP_REPAIR");
+	if (v6) {
+		if (j >= PORTS)
+			die("more than %d IPv6 repaired sockets", PORTS);
+		s6.sin6_addr = in6addr_loopback;
+		s6.sin6_port = htons(PORT_FIRST + j);
+		d6.sin6_addr = in6addr_loopback;
+		d6.sin6_port = htons(9);
+		if (bind(fd, (struct sockaddr *)&s6, sizeof(s6)) ||
+		    connect(fd, (struct sockaddr *)&d6, sizeof(d6)))
+			die("repaired %lu", i);
+		return;
+	}
+	s4 = v4((127u << 24) | (3u << 16) | (unsigned int)(j / PORTS + 1),
+		PORT_FIRST + j % PORTS);
+	if (bind(fd, (struct sockaddr *)&s4, sizeof(s4)) ||
+	    connect(fd, (struct sockaddr *)&d4, sizeof(d4)))
+		die("repaired %lu", i);
+}
+
+static int cmd_repair(const char *dir, unsigned long count)
+{
+	char path[256];
+	unsigned long i;
+
+	raise_nofile(count + 4096);
+	for (i = 0; i < count; i++)
+		repaired(i);
+	snprintf(path, sizeof(path), "%s/ready.repair", dir);
+	write_file(path, "");
+	for (;;)
+		pause();
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 4 && !strcmp(argv[1], "hold"))
 		return cmd_hold(argv[2], argc - 3, argv + 3);
 	if (argc == 3 && !strcmp(argv[1], "tw"))
 		return cmd_tw(strtol(argv[2], NULL, 10));
+	if (argc == 4 && !strcmp(argv[1], "repair"))
+		return cmd_repair(argv[2], strtoul(argv[3], NULL, 10));
 	fprintf(stderr, "usage: mksockets hold DIR SIZE...\n"
-		"       mksockets tw COUNT\n");
+		"       mksockets tw COUNT\n"
+		"       mksockets repair DIR COUNT\n");
 	return 2;
 }

@@ -72,7 +72,7 @@ done <<<"$results"
 # reported below as a missing DONE unless init somehow still finished.
 [ -z "$section" ] || [ -z "$done_rc" ] || fail "harness-protocol section '$section' has no END line"
 
-problems=$(grep -E 'BUG:|WARNING:|Oops|Kernel panic|KASAN|possible circular|suspicious RCU usage|rcu_sched self-detected stall|rcu: INFO|general protection|Call Trace' <<<"$console" || true)
+problems=$(grep -E 'BUG:|WARNING:|Oops|Kernel panic|KASAN|possible circular|suspicious RCU usage|self-detected stall|detected stalls|rcu: INFO|soft lockup|blocked for more than|general protection|Call Trace' <<<"$console" || true)
 
 clean_run=yes
 if [ -z "$done_rc" ]; then

@@ -1,0 +1,98 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Guest half of the million-socket test (run by tests/vm/init.sh with
+# tcpstates.ko loaded): million=N sockets (kernel command line, default
+# 1000000) made ESTABLISHED in TCP repair mode by mksockets, then
+#
+#   - /proc/tcpstates_counts: ESTABLISHED and Total are exactly N;
+#   - /proc/tcpstates read whole with 1 MiB and with 4 KiB read()s: N rows,
+#     all ESTABLISHED, counters N, and the same bytes both ways;
+#   - /proc/net/tcp + /proc/net/tcp6 (unless oracle=no): N sockets too;
+#   - the kernel log has no RCU stall, soft-lockup or hung-task report
+#     (the harness also fails the run on one in the console).
+#
+# Times (in-guest clock, one read each) go out as "# million: ..." lines:
+# figures for the closing note, not assertions.
+
+n=1000000
+oracle=yes
+for w in $(cat /proc/cmdline); do
+	case "$w" in
+	million=*) n=${w#million=} ;;
+	oracle=*) oracle=${w#oracle=} ;;
+	esac
+done
+
+ok() { echo "ok $*" >&3; }
+not_ok() { echo "not ok $*" >&3; }
+check() {
+	name=$1
+	shift
+	if "$@"; then ok "$name"; else not_ok "$name"; fi
+}
+comment() { echo "# million: $*" >&3; }
+now_ms() { awk '{ printf "%d", $1 * 1000 }' /proc/uptime; }
+# ms NAME BUFSIZE FILE...: one timed read; the figure goes to the channel.
+ms() {
+	name=$1
+	shift
+	t=$(benchtime 1 read "$@") || { not_ok "$name: read"; return 1; }
+	set -- $t
+	comment "$name: $2 ms, $3 bytes"
+}
+
+comment "$(uname -r), $(nproc) CPUs, $(awk '/MemTotal/ { print int($2 / 1024) " MiB" }' /proc/meminfo), tcp_ehash_entries $(cat /proc/sys/net/ipv4/tcp_ehash_entries)"
+start=$(now_ms)
+mksockets repair /tmp "$n" 2>/tmp/mksockets.err &
+maker=$!
+while [ ! -e /tmp/ready.repair ] && kill -0 $maker 2>/dev/null; do
+	sleep 1
+done
+if [ ! -e /tmp/ready.repair ]; then
+	not_ok "mksockets made $n sockets: $(cat /tmp/mksockets.err)"
+	exit 1
+fi
+ok "mksockets made $n ESTABLISHED sockets"
+comment "made $n sockets in $(( $(now_ms) - start )) ms"
+
+# Counters: "<NAME> <count>" lines after the rows.
+counter() { awk -v s="$1" '$1 == s && NF == 2 { print $2 }' "$2"; }
+
+cat /proc/tcpstates_counts >/tmp/counts
+check "counts view: ESTABLISHED is $n" [ "$(counter ESTABLISHED /tmp/counts)" = "$n" ]
+check "counts view: Total is $n" [ "$(counter Total /tmp/counts)" = "$n" ]
+
+# The full file, checked as it streams (a million rows are ~150 MB).
+check_full() {
+	awk -v n="$n" '
+	$1 ~ /^tcp6?$/ && NF >= 6 { rows++; if ($6 != "ESTABLISHED") bad++; next }
+	$1 == "ESTABLISHED" && NF == 2 { est = $2 }
+	$1 == "Total" && NF == 2 { total = $2 }
+	END {
+		printf "rows=%d est=%d total=%d bad=%d\n", rows, est, total, bad
+		exit !(rows == n && est == n && total == n && !bad)
+	}'
+}
+r=$(dd if=/proc/tcpstates bs=1M 2>/dev/null | check_full)
+check "/proc/tcpstates, 1 MiB reads: $n ESTABLISHED rows and counters ($r)" [ $? = 0 ]
+s1=$(dd if=/proc/tcpstates bs=1M 2>/dev/null | md5sum)
+s4=$(dd if=/proc/tcpstates bs=4k 2>/dev/null | md5sum)
+# The same sockets, held still: the same bytes whatever the read size.
+check "/proc/tcpstates: 4 KiB reads give the same bytes as 1 MiB reads" [ "$s1" = "$s4" ]
+
+ms "tcpstates-1M" 1048576 /proc/tcpstates
+ms "tcpstates-4K" 4096 /proc/tcpstates
+ms "counts" 4096 /proc/tcpstates_counts
+if [ "$oracle" = yes ]; then
+	m=$(cat /proc/net/tcp /proc/net/tcp6 | awk '$4 == "01" { n++ } END { print n + 0 }')
+	check "/proc/net/tcp{,6} show $n ESTABLISHED sockets too ($m)" [ "$m" = "$n" ]
+	ms "proc-net-tcp" 1048576 /proc/net/tcp /proc/net/tcp6
+fi
+
+dmesg >/tmp/dmesg
+grep -E 'self-detected stall|detected stalls|rcu: INFO|soft lockup|blocked for more than|hung_task' /tmp/dmesg >/tmp/stalls
+check "no RCU stall, soft-lockup or hung-task report in the kernel log" [ ! -s /tmp/stalls ]
+kill $maker
+wait $maker 2>/dev/null
+true
