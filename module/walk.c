@@ -321,6 +321,9 @@ int tcps_walk_next(struct tcps_walk *w)
 	return 0;
 }
 
+/* Hashes of timewait and full sockets kept per chain by the counting walk. */
+#define TCPS_COUNT_HASHES	16
+
 /*
  * Count one chain's sockets of our netns by state, without references:
  * only fields read racily anyway (netns, hash, state, substate), each of
@@ -330,22 +333,28 @@ int tcps_walk_next(struct tcps_walk *w)
  * reused into another chain ends the walk on a wrong nulls value, and
  * the chain is counted again.
  *
- * Return: false if the chain holds a timewait socket and another one of
- * our netns: a handover may show one connection twice, which only the
- * copying walk (tuples compared) can tell.
+ * A handover shows one connection as a timewait and a full socket with
+ * the same tuple, so the same sk_hash: only a chain where the two kinds
+ * share a hash (or with more sockets than fit the lists) needs the
+ * copying walk, which compares tuples.
+ *
+ * Return: false if the chain must go through the copying walk.
  */
 static bool tcps_count_chain(struct tcps_walk *w, struct hlist_nulls_head *head,
 			     unsigned int bucket, unsigned int nulls,
 			     u64 *counts)
 {
-	unsigned int n[TCPS_STATE_SLOTS], tw, total, i;
+	u32 tw_hashes[TCPS_COUNT_HASHES], full_hashes[TCPS_COUNT_HASHES];
+	unsigned int n[TCPS_STATE_SLOTS], ntw, nfull, i, j;
 	struct hlist_nulls_node *node;
+	bool overflow;
 	struct sock *sk;
 
 again:
 	memset(n, 0, sizeof(n));
-	tw = 0;
-	total = 0;
+	ntw = 0;
+	nfull = 0;
+	overflow = false;
 	rcu_read_lock();
 	sk_nulls_for_each_rcu(sk, node, head) {
 		int state, substate = 0;
@@ -363,15 +372,22 @@ again:
 			   (sk->sk_hash & tcps_hashinfo(w)->ehash_mask) != bucket) {
 			continue;
 		}
-		if (state == TCP_TIME_WAIT) {
+		if (state == TCP_TIME_WAIT)
 			substate = READ_ONCE(inet_twsk(sk)->tw_substate);
-			tw++;
-		}
 		id = tcps_state_of(state, substate);
 		if (!id)
 			continue;
 		n[id]++;
-		total++;
+		if (state == TCP_TIME_WAIT) {
+			if (ntw < TCPS_COUNT_HASHES)
+				tw_hashes[ntw] = sk->sk_hash;
+			overflow |= ++ntw > TCPS_COUNT_HASHES;
+		} else if (state != TCP_NEW_SYN_RECV &&
+			   w->table == TCPS_TABLE_EHASH) {
+			if (nfull < TCPS_COUNT_HASHES)
+				full_hashes[nfull] = sk->sk_hash;
+			overflow |= ++nfull > TCPS_COUNT_HASHES;
+		}
 	}
 	if (get_nulls_value(node) != nulls) {
 		rcu_read_unlock();
@@ -380,8 +396,14 @@ again:
 	}
 	rcu_read_unlock();
 
-	if (tw && total > tw)
-		return false;
+	if (ntw && nfull) {
+		if (overflow)
+			return false;
+		for (i = 0; i < ntw; i++)
+			for (j = 0; j < nfull; j++)
+				if (tw_hashes[i] == full_hashes[j])
+					return false;
+	}
 	for (i = 0; i < TCPS_STATE_SLOTS; i++)
 		counts[i] += n[i];
 	return true;

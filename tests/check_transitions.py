@@ -24,6 +24,9 @@ import os
 import re
 import sys
 
+import check_scenario
+from check_scenario import Judge
+
 STATES = ["OTHER", "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1",
           "FIN_WAIT2", "TIME_WAIT", "CLOSE", "CLOSE_WAIT", "LAST_ACK",
           "LISTEN", "CLOSING", "NEW_SYN_RECV", "TW_FIN_WAIT2"]
@@ -43,35 +46,10 @@ SEQUENCES = ["client-close", "client-close-6", "server-close",
              "full-accept-queue", "listener-close"]
 
 
-class Judge:
-    def __init__(self, tag):
-        self.tag = f"[{tag}] " if tag else ""
-        self.passed = 0
-        self.failed = 0
-
-    def check(self, name, cond, why=""):
-        if cond:
-            self.passed += 1
-            print(f"{self.tag}ok {name}")
-        else:
-            self.failed += 1
-            print(f"{self.tag}not ok {name}" + (f": {why}" if why else ""))
-        return cond
-
-
 def read_sections(path):
-    sections, name, body = {}, None, []
-    with open(path, errors="replace") as f:
-        for line in f:
-            line = line.rstrip("\r\n")
-            if name is None and line.startswith("BEGIN "):
-                name, body = line[6:], []
-            elif name is not None and line.startswith(f"END {name} rc="):
-                sections[name] = body
-                name = None
-            elif name is not None:
-                body.append(line)
-    return sections
+    """The result file's sections, name -> lines (the rc dropped)."""
+    return {name: body for name, (body, _) in
+            check_scenario.read_sections(path).items()}
 
 
 def parse_matrix(lines):

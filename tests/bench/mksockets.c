@@ -8,12 +8,14 @@
  *	and waits for SIGUSR1 to grow to the next SIZE; after the last, holds
  *	everything until killed.
  *   mksockets tw COUNT
- *   mksockets repair DIR COUNT
- *	COUNT ESTABLISHED sockets made in TCP repair mode (CAP_NET_ADMIN):
- *	connect() hashes them at once, no packet is sent, no timer runs, so
- *	a million cost seconds, not the hours a million handshakes take on
- *	a debug kernel under TCG.  One in 20 is IPv6.  Creates DIR/ready.repair
- *	and holds them until killed.
+ *   mksockets repair DIR FIRST COUNT
+ *	COUNT ESTABLISHED sockets, numbers FIRST to FIRST + COUNT - 1 (so
+ *	several processes can share the work), made in TCP repair mode
+ *	(CAP_NET_ADMIN): connect() hashes them at once, no packet is sent,
+ *	no timer runs, so a million cost minutes, not the hours a million
+ *	handshakes take on a debug kernel under TCG.  One in 20 is IPv6, up
+ *	to number 999999.  Creates DIR/ready.FIRST and holds them until
+ *	killed.
  *	A steady COUNT of TIME_WAIT sockets: COUNT connections closed per
  *	60 s (the TIME_WAIT length), evenly, the client closing first.  The
  *	count is steady once the first 60 s have passed.
@@ -69,9 +71,17 @@ static void raise_nofile(long n)
 	struct rlimit rl = { .rlim_cur = n, .rlim_max = n };
 	char buf[32];
 
+	FILE *f = fopen("/proc/sys/fs/file-max", "r");
+	long max = 0;
+
+	/* System-wide: raise it, never lower what another process needs. */
+	if (!f || fscanf(f, "%ld", &max) != 1)
+		die("/proc/sys/fs/file-max");
+	fclose(f);
 	snprintf(buf, sizeof(buf), "%ld\n", n + 1024);
 	write_file("/proc/sys/fs/nr_open", buf);
-	write_file("/proc/sys/fs/file-max", buf);
+	if (max < n + 1024)
+		write_file("/proc/sys/fs/file-max", buf);
 	if (setrlimit(RLIMIT_NOFILE, &rl))
 		die("setrlimit %ld", n);
 }
@@ -229,15 +239,16 @@ static void repaired(unsigned long i)
 		die("repaired %lu", i);
 }
 
-static int cmd_repair(const char *dir, unsigned long count)
+static int cmd_repair(const char *dir, unsigned long first,
+		      unsigned long count)
 {
 	char path[256];
 	unsigned long i;
 
 	raise_nofile(count + 4096);
-	for (i = 0; i < count; i++)
+	for (i = first; i < first + count; i++)
 		repaired(i);
-	snprintf(path, sizeof(path), "%s/ready.repair", dir);
+	snprintf(path, sizeof(path), "%s/ready.%lu", dir, first);
 	write_file(path, "");
 	for (;;)
 		pause();
@@ -250,10 +261,11 @@ int main(int argc, char **argv)
 		return cmd_hold(argv[2], argc - 3, argv + 3);
 	if (argc == 3 && !strcmp(argv[1], "tw"))
 		return cmd_tw(strtol(argv[2], NULL, 10));
-	if (argc == 4 && !strcmp(argv[1], "repair"))
-		return cmd_repair(argv[2], strtoul(argv[3], NULL, 10));
+	if (argc == 5 && !strcmp(argv[1], "repair"))
+		return cmd_repair(argv[2], strtoul(argv[3], NULL, 10),
+				  strtoul(argv[4], NULL, 10));
 	fprintf(stderr, "usage: mksockets hold DIR SIZE...\n"
 		"       mksockets tw COUNT\n"
-		"       mksockets repair DIR COUNT\n");
+		"       mksockets repair DIR FIRST COUNT\n");
 	return 2;
 }

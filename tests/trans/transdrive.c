@@ -198,39 +198,15 @@ static void listener_ends(int fd, const char *role, struct sock_ends *e)
 
 /*
  * Where the kernel has the socket of @e's ends: its state in
- * /proc/net/tcp{,6}, timewait substate included, or ST_GONE.
+ * /proc/net/tcp{,6}, timewait substate included, or ST_GONE; and in
+ * *@timer (if not NULL) its timer column, 3 for a timewait socket.
  */
-static int proc_state(const struct sock_ends *e)
-{
-	const char *path = family == AF_INET6 ? "/proc/net/tcp6" : "/proc/net/tcp";
-	char want_l[64], want_r[64], line[512], l[64], r[64];
-	unsigned int st;
-	int state = ST_GONE;
-	FILE *f;
-
-	format_hex(&e->local, want_l, sizeof(want_l));
-	format_hex(&e->remote, want_r, sizeof(want_r));
-	f = fopen(path, "r");
-	if (!f)
-		fail("%s: %s", path, strerror(errno));
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, " %*d: %63s %63s %x", l, r, &st) == 3 &&
-		    !strcmp(l, want_l) && !strcmp(r, want_r))
-			state = st;
-	fclose(f);
-	return state;
-}
-
-/*
- * The timer column of @e's line in /proc/net/tcp{,6}: 3 for a timewait
- * socket, whatever its substate; -1 if there is no line.
- */
-static int proc_timer(const struct sock_ends *e)
+static int proc_state_timer(const struct sock_ends *e, unsigned int *timer)
 {
 	const char *path = family == AF_INET6 ? "/proc/net/tcp6" : "/proc/net/tcp";
 	char want_l[64], want_r[64], line[512], l[64], r[64];
 	unsigned int st, tr;
-	int timer = -1;
+	int state = ST_GONE;
 	FILE *f;
 
 	format_hex(&e->local, want_l, sizeof(want_l));
@@ -241,10 +217,18 @@ static int proc_timer(const struct sock_ends *e)
 	while (fgets(line, sizeof(line), f))
 		if (sscanf(line, " %*d: %63s %63s %x %*s %x:", l, r, &st,
 			   &tr) == 4 &&
-		    !strcmp(l, want_l) && !strcmp(r, want_r))
-			timer = tr;
+		    !strcmp(l, want_l) && !strcmp(r, want_r)) {
+			state = st;
+			if (timer)
+				*timer = tr;
+		}
 	fclose(f);
-	return timer;
+	return state;
+}
+
+static int proc_state(const struct sock_ends *e)
+{
+	return proc_state_timer(e, NULL);
 }
 
 static void wait_proc_state(const struct sock_ends *e, int state)
@@ -444,10 +428,14 @@ static void close_listener(int l, const struct sock_ends *le)
 static void active_close(int a, const struct sock_ends *ae, int b,
 			 const struct sock_ends *be)
 {
+	unsigned int timer;
+
 	close_fd(a, ae->role);
 	wait_proc_state(ae, ST_FIN_WAIT2);
+	timer = 0;
+	proc_state_timer(ae, &timer);
 	printf("FACT %s-fin-wait2 %s\n", ae->role,
-	       proc_timer(ae) == 3 ? "timewait" : "full");
+	       timer == 3 ? "timewait" : "full");
 	wait_info_state(b, be->role, ST_CLOSE_WAIT);
 	read_eof(b, be->role);
 	close_fd(b, be->role);
