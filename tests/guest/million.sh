@@ -53,7 +53,8 @@ i=0
 while [ $i -lt "$cpus" ]; do
 	first=$((n * i / cpus))
 	count=$((n * (i + 1) / cpus - first))
-	mksockets repair /tmp "$first" "$count" 2>>/tmp/mksockets.err &
+	# Not holding fd 3: the channel must close when init closes it.
+	mksockets repair /tmp "$first" "$count" 2>>/tmp/mksockets.err 3>&- &
 	makers="$makers $!"
 	i=$((i + 1))
 done
@@ -112,6 +113,6 @@ fi
 dmesg >/tmp/dmesg
 grep -E 'self-detected stall|detected stalls|rcu: INFO|soft lockup|blocked for more than|hung_task' /tmp/dmesg >/tmp/stalls
 check "no RCU stall, soft-lockup or hung-task report in the kernel log" [ ! -s /tmp/stalls ]
-kill $makers
-wait 2>/dev/null
+# The makers are left running: closing a million sockets under KASAN
+# takes longer than the rest, and the harness's reboot ends them anyway.
 true
