@@ -140,6 +140,15 @@ for s in "${!TCPS_DKMS_BOOT[@]}"; do
 done
 step dkms-deb "$out/dkms-deb.log" tests/dkms.sh deb
 
+# The transitions on PREEMPT_RT too, where softirqs run in threads.
+rtk=${TCPS_DKMS_BOOT[6.12-rt]}
+if must rt-module-build make KVER="$rtk" &&
+	guest trans-rt "$rtk" ".build/tcpstates-$rtk.ko" \
+		tests/guest/transitions.sh tests/trans/transdrive; then
+	VM_TAG=trans-rt step trans-rt-judge "$out/trans-rt.log" \
+		python3 tests/check_transitions.py "$out/result-trans-rt.txt"
+fi
+
 # A million sockets on the stock 6.12 kernel: exact, no stall report.
 step million-stock "$out/million-stock.log" tests/million.sh stock
 
