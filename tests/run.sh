@@ -69,6 +69,18 @@ guest() {
 	echo "# booting ${VM_KERNEL:-Debian $kver} under QEMU TCG ($tag)"
 	tests/vm/run-vm.sh "$kver" "$out/initramfs-$tag.cpio.gz" \
 		"$out/result-$tag.txt" "$out/console-$tag.log" "${VM_TIMEOUT:-300}"
+	# Init never said a word (its first console line comes before any
+	# module is loaded): the kernel died booting, before anything of
+	# ours ran.  QEMU TCG now and then runs a stale int3 left by the
+	# kernel's own boot-time text patching, an Oops with no module
+	# loaded.  Boot once more; the first console is kept.
+	if ! grep -q "harness: kernel " "$out/console-$tag.log" 2>/dev/null; then
+		echo "# $tag: no word from the guest's init, the kernel died booting (see console-$tag.first.log): booting once more"
+		mv "$out/console-$tag.log" "$out/console-$tag.first.log"
+		tests/vm/run-vm.sh "$kver" "$out/initramfs-$tag.cpio.gz" \
+			"$out/result-$tag.txt" "$out/console-$tag.log" \
+			"${VM_TIMEOUT:-300}"
+	fi
 	VM_TAG=$tag step "$tag-guest" "$out/verdict-$tag.log" \
 		tests/vm/verdict.sh "$out/result-$tag.txt" "$out/console-$tag.log"
 }
@@ -181,7 +193,8 @@ if guest debug-trans "$dkver" "$dko" tests/guest/transitions.sh \
 fi
 # 200k sockets here (making them under KASAN takes about 1.3 ms each);
 # make million runs the full million.
-step million-debug "$out/million-debug.log" tests/million.sh debug 200000
+MILLION_MEM=4096 step million-debug "$out/million-debug.log" \
+	tests/million.sh debug 200000
 
 # Churn, readers and module reloads for 60 s under KASAN and lockdep.
 VM_APPEND="stress_seconds=60" guest debug-stress "$dkver" "$dko" \
