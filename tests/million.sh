@@ -15,6 +15,8 @@
 #              MILLION_TIMEOUT (seconds; default 2400)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Standalone (make bench, ...) too: what it needs, quick if all is there.
+tests/deps.sh >/dev/null
 source tests/kernels.sh
 
 kind=${1:-}

@@ -29,6 +29,8 @@
 # than on hardware, but the ratios between readers are what matter.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# Standalone (make bench, ...) too: what it needs, quick if all is there.
+tests/deps.sh >/dev/null
 source tests/kernels.sh
 
 kver=${1:-${TCPS_KERNELS[6.12]}}

@@ -20,6 +20,8 @@
 # HPET read, the 6.1 guest's clocksource, is an exit to QEMU).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# Standalone (make bench, ...) too: what it needs, quick if all is there.
+tests/deps.sh >/dev/null
 source tests/kernels.sh
 
 kver=${1:-${TCPS_KERNELS[6.12]}}
