@@ -126,19 +126,25 @@ void tcps_ring_add(const struct sock *sk, const struct net *net, u16 sport,
 	local_irq_restore(flags);
 }
 
-/* Copy one slot; false if empty, being written, or changed meanwhile. */
-static bool tcps_ring_read(const struct tcps_trans_entry *e,
+/*
+ * Copy the entry of index @idx from its slot; false if the slot does not
+ * hold it (not written yet, being written, or already overwritten by a
+ * newer one) or it changed meanwhile.  Writers add 2 to a slot's sequence
+ * per entry, so the entry of index @idx leaves it at 2 * (idx / size + 1).
+ */
+static bool tcps_ring_read(const struct tcps_ring *ring, unsigned long idx,
 			   struct tcps_trans_entry *out)
 {
-	u32 seq = READ_ONCE(e->seq);
+	const struct tcps_trans_entry *e = &ring->slot[idx & ring->mask];
+	u32 want = 2 * (u32)(idx / (ring->mask + 1)) + 2;
 
-	if (!seq || (seq & 1))
+	if (READ_ONCE(e->seq) != want)
 		return false;
 	smp_rmb();	/* fields after the sequence: see tcps_ring_add() */
 	/* Racy on purpose: a torn copy fails the recheck below. */
 	memcpy(out, e, sizeof(*out));
 	smp_rmb();	/* the recheck after the fields */
-	return READ_ONCE(e->seq) == seq;
+	return READ_ONCE(e->seq) == want;
 }
 
 /*
@@ -211,16 +217,20 @@ int tcps_ring_snapshot(struct tcps_trans_log *log, u64 netns_cookie)
 		for (idx = head > size ? head - size : 0; idx < head; idx++) {
 			struct tcps_trans_entry *e = &cpu_buf[ncpu];
 
-			if (!tcps_ring_read(&ring->slot[idx & ring->mask], e) ||
+			if (!tcps_ring_read(ring, idx, e) ||
 			    e->netns_cookie != netns_cookie)
 				continue;
 			e->seq = idx;	/* a tie-break, see tcps_entry_cmp() */
+			/*
+			 * In index order, which is this CPU's true order; the
+			 * fast clock may step back by a little across a
+			 * timekeeping update, so keep the times monotonic for
+			 * the merge (and for readers) by clamping.
+			 */
+			if (ncpu && e->time_ns < cpu_buf[ncpu - 1].time_ns)
+				e->time_ns = cpu_buf[ncpu - 1].time_ns;
 			ncpu++;
 		}
-		/*
-		 * Sorted already: one CPU's entries are written one at a
-		 * time, each with the monotonic clock read in its slot.
-		 */
 		n = tcps_ring_merge(merged, out, n, cpu_buf, ncpu, size);
 		swap(out, merged);
 		cond_resched();

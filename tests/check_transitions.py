@@ -199,9 +199,15 @@ def expected(seq, socks, facts):
         e.listen("L")
         e.connect("C", "L", "S")
         for x in ("C", "S"):
+            # S may see its FIN acked before C's FIN comes: C's backlog
+            # runs with softirqs enabled, so S can take C's segment
+            # carrying that ACK before C has logged its own CLOSING (seen
+            # on the debug kernel).  Then S goes through FIN_WAIT2.
+            via = "FIN_WAIT2" if x == "S" and facts.get("s-acked-first") \
+                else "CLOSING"
             e.add(x, "state", "ESTABLISHED", "FIN_WAIT1")
-            e.add(x, "state", "FIN_WAIT1", "CLOSING")
-            e.to_time_wait(x, "CLOSING")
+            e.add(x, "state", "FIN_WAIT1", via)
+            e.to_time_wait(x, via)
         e.unlisten("L")
     elif seq == "full-accept-queue":
         e.listen("L")
@@ -330,6 +336,13 @@ def judge_sequence(judge, sections, tag, want_runs, attached, cap=None):
 
     per_run = []
     for seq, socks, facts, _ in runs:
+        if seq == "crossed-close" and "S" in socks:
+            key = (socks["S"]["proto"], "FIN_WAIT1", "FIN_WAIT2",
+                   socks["S"]["local"], socks["S"]["remote"])
+            if key in (e["key"] for e in log):
+                facts["s-acked-first"] = True
+                print(f"{judge.tag}# {name}: S's FIN was acked before C's"
+                      " FIN came; S's path is taken from the log")
         try:
             items = expected(seq, socks, facts)
         except KeyError as err:
