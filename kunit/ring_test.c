@@ -84,6 +84,34 @@ static void tcps_ring_keeps_newest(struct kunit *test)
 	tcps_ring_snapshot_free(&log);
 }
 
+/*
+ * A slot overwritten by a newer entry is not taken for the older index a
+ * reader asked for (it would put a newer entry among older ones).
+ */
+static void tcps_ring_overwritten_slot(struct kunit *test)
+{
+	struct tcps_ring_fixture f;
+	struct tcps_trans_entry e;
+	struct tcps_ring *ring;
+	unsigned int i;
+
+	tcps_ring_fixture(test, &f);
+	preempt_disable();
+	for (i = 0; i < TCPS_TEST_RING + 4; i++)
+		tcps_ring_put(&f, f.a, i);
+	ring = this_cpu_read(tcps_rings);
+	preempt_enable();
+
+	KUNIT_EXPECT_FALSE(test, tcps_ring_read(ring, 2, &e));
+	KUNIT_ASSERT_TRUE(test, tcps_ring_read(ring, TCPS_TEST_RING + 2, &e));
+	KUNIT_EXPECT_EQ(test, e.sport, TCPS_TEST_RING + 2);
+	KUNIT_ASSERT_TRUE(test, tcps_ring_read(ring, 5, &e));
+	KUNIT_EXPECT_EQ(test, e.sport, 5);
+	/* Not written yet. */
+	KUNIT_EXPECT_FALSE(test, tcps_ring_read(ring, 2 * TCPS_TEST_RING + 5,
+						&e));
+}
+
 static void tcps_ring_empty_netns(struct kunit *test)
 {
 	struct tcps_ring_fixture f;
@@ -143,6 +171,7 @@ static void tcps_ring_merges_cpus(struct kunit *test)
 
 static struct kunit_case tcps_ring_test_cases[] = {
 	KUNIT_CASE(tcps_ring_keeps_newest),
+	KUNIT_CASE(tcps_ring_overwritten_slot),
 	KUNIT_CASE(tcps_ring_empty_netns),
 	KUNIT_CASE(tcps_ring_merges_cpus),
 	{}
