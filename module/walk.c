@@ -96,6 +96,38 @@ static void tcps_copy_full(struct tcps_walk *w, struct tcps_row *r,
 }
 
 /*
+ * Whether @sk, seen in @state, is still a socket of this walk: hashed, in
+ * our netns, and in @bucket of the table being walked.
+ */
+static bool tcps_sock_in_bucket(const struct tcps_walk *w,
+				const struct sock *sk, int state,
+				unsigned int bucket)
+{
+	if (hlist_nulls_unhashed_lockless(&sk->sk_nulls_node) ||
+	    !net_eq(sock_net(sk), w->net))
+		return false;
+	/* Listeners are SOCK_RCU_FREE: never reused under us. */
+	if (w->table == TCPS_TABLE_LISTEN)
+		return state == TCP_LISTEN;
+	/*
+	 * A reused object may now be a listener (seen from the listening
+	 * table) or a connection of another bucket.
+	 */
+	return state != TCP_LISTEN &&
+	       (sk->sk_hash & tcps_hashinfo(w)->ehash_mask) == bucket;
+}
+
+/* The TCPS_* id of @sk seen in kernel state @state; 0 if none. */
+static u8 tcps_sock_state_id(const struct sock *sk, int state)
+{
+	int substate = 0;
+
+	if (state == TCP_TIME_WAIT)
+		substate = READ_ONCE(inet_twsk(sk)->tw_substate);
+	return tcps_state_of(state, substate);
+}
+
+/*
  * Copy @sk into @r if it is still a socket of this walk: hashed, in our
  * netns, in @bucket of @table.  The caller holds a reference on @sk.
  * Return: true if @r was filled.
@@ -104,30 +136,11 @@ static bool tcps_copy_sock(struct tcps_walk *w, struct tcps_row *r,
 			   struct sock *sk, unsigned int bucket)
 {
 	int state = inet_sk_state_load(sk);
-	int substate = 0;
 
-	if (hlist_nulls_unhashed_lockless(&sk->sk_nulls_node) ||
-	    !net_eq(sock_net(sk), w->net))
+	if (!tcps_sock_in_bucket(w, sk, state, bucket))
 		return false;
-
-	if (w->table == TCPS_TABLE_LISTEN) {
-		/* Listeners are SOCK_RCU_FREE: never reused under us. */
-		if (state != TCP_LISTEN)
-			return false;
-	} else {
-		/*
-		 * A reused object may now be a listener (seen from the
-		 * listening table) or a connection of another bucket.
-		 */
-		if (state == TCP_LISTEN ||
-		    (sk->sk_hash & tcps_hashinfo(w)->ehash_mask) != bucket)
-			return false;
-	}
-
-	if (state == TCP_TIME_WAIT)
-		substate = READ_ONCE(inet_twsk(sk)->tw_substate);
 	memset(r, 0, sizeof(*r));
-	r->state = tcps_state_of(state, substate);
+	r->state = tcps_sock_state_id(sk, state);
 	if (!r->state)
 		return false;
 
@@ -265,6 +278,20 @@ again:
 	return 0;
 }
 
+/* The chain of @w's current bucket, and in *@nulls the value ending it. */
+static struct hlist_nulls_head *tcps_bucket_head(const struct tcps_walk *w,
+						 unsigned int *nulls)
+{
+	struct inet_hashinfo *h = tcps_hashinfo(w);
+
+	if (w->table == TCPS_TABLE_LISTEN) {
+		*nulls = w->bucket + LISTENING_NULLS_BASE;
+		return &h->lhash2[w->bucket].nulls_head;
+	}
+	*nulls = w->bucket;
+	return &h->ehash[w->bucket].chain;
+}
+
 /**
  * tcps_walk_next - copy the next bucket that has sockets of our netns
  * @w: the walk
@@ -289,16 +316,11 @@ int tcps_walk_next(struct tcps_walk *w)
 				w->bucket = 0;
 				continue;
 			}
-			head = &h->lhash2[w->bucket].nulls_head;
-			nulls = w->bucket + LISTENING_NULLS_BASE;
-		} else {
-			if (w->bucket > h->ehash_mask) {
-				w->table = TCPS_TABLE_END;
-				break;
-			}
-			head = &h->ehash[w->bucket].chain;
-			nulls = w->bucket;
+		} else if (w->bucket > h->ehash_mask) {
+			w->table = TCPS_TABLE_END;
+			break;
 		}
+		head = tcps_bucket_head(w, &nulls);
 
 		/* Peeking at the head pointer needs no RCU: never followed. */
 		if (hlist_nulls_empty(head)) {
@@ -357,24 +379,13 @@ again:
 	overflow = false;
 	rcu_read_lock();
 	sk_nulls_for_each_rcu(sk, node, head) {
-		int state, substate = 0;
+		int state = inet_sk_state_load(sk);
 		u8 id;
 
-		if (!net_eq(sock_net(sk), w->net) ||
-		    !refcount_read(&sk->sk_refcnt) ||
-		    hlist_nulls_unhashed_lockless(&sk->sk_nulls_node))
+		if (!refcount_read(&sk->sk_refcnt) ||
+		    !tcps_sock_in_bucket(w, sk, state, bucket))
 			continue;
-		state = inet_sk_state_load(sk);
-		if (w->table == TCPS_TABLE_LISTEN) {
-			if (state != TCP_LISTEN)
-				continue;
-		} else if (state == TCP_LISTEN ||
-			   (sk->sk_hash & tcps_hashinfo(w)->ehash_mask) != bucket) {
-			continue;
-		}
-		if (state == TCP_TIME_WAIT)
-			substate = READ_ONCE(inet_twsk(sk)->tw_substate);
-		id = tcps_state_of(state, substate);
+		id = tcps_sock_state_id(sk, state);
 		if (!id)
 			continue;
 		n[id]++;
@@ -431,13 +442,7 @@ int tcps_walk_count(struct tcps_walk *w, u64 *counts)
 		last = w->table == TCPS_TABLE_LISTEN ? h->lhash2_mask :
 						       h->ehash_mask;
 		for (w->bucket = 0; w->bucket <= last; w->bucket++) {
-			if (w->table == TCPS_TABLE_LISTEN) {
-				head = &h->lhash2[w->bucket].nulls_head;
-				nulls = w->bucket + LISTENING_NULLS_BASE;
-			} else {
-				head = &h->ehash[w->bucket].chain;
-				nulls = w->bucket;
-			}
+			head = tcps_bucket_head(w, &nulls);
 			/* Every 1024 buckets, full or empty. */
 			if (!(w->bucket % TCPS_EMPTY_BATCH))
 				cond_resched();
