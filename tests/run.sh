@@ -69,18 +69,6 @@ guest() {
 	echo "# booting ${VM_KERNEL:-Debian $kver} under QEMU TCG ($tag)"
 	tests/vm/run-vm.sh "$kver" "$out/initramfs-$tag.cpio.gz" \
 		"$out/result-$tag.txt" "$out/console-$tag.log" "${VM_TIMEOUT:-300}"
-	# Init never said a word (its first console line comes before any
-	# module is loaded): the kernel died booting, before anything of
-	# ours ran.  QEMU TCG now and then runs a stale int3 left by the
-	# kernel's own boot-time text patching, an Oops with no module
-	# loaded.  Boot once more; the first console is kept.
-	if ! grep -q "harness: kernel " "$out/console-$tag.log" 2>/dev/null; then
-		echo "# $tag: no word from the guest's init, the kernel died booting (see console-$tag.first.log): booting once more"
-		mv "$out/console-$tag.log" "$out/console-$tag.first.log"
-		tests/vm/run-vm.sh "$kver" "$out/initramfs-$tag.cpio.gz" \
-			"$out/result-$tag.txt" "$out/console-$tag.log" \
-			"${VM_TIMEOUT:-300}"
-	fi
 	VM_TAG=$tag step "$tag-guest" "$out/verdict-$tag.log" \
 		tests/vm/verdict.sh "$out/result-$tag.txt" "$out/console-$tag.log"
 }

@@ -8,6 +8,12 @@
 # ttyS0 (kernel log and test output) goes to CONSOLE_LOG, ttyS1 (the result
 # channel) to RESULT_FILE; separate files, so the two never interleave.
 #
+# A kernel that dies while booting, before init's first console line
+# ("harness: kernel ...", printed before any module is loaded), so before
+# anything of ours ran, is booted once more: QEMU TCG now and then runs a
+# stale int3 left by the kernel's own boot-time text patching, an Oops
+# with no module loaded.  The first console is kept as *.first.log.
+#
 # Exit status: QEMU's own (0 after a guest power off, and also after a
 # panic, since -no-reboot turns the panic's reboot into an exit), or 124
 # when the host-side timeout (default 300 s) had to kill it. Judge the run
@@ -40,14 +46,23 @@ cmdline="console=ttyS0 rdinit=/init panic=-1 panic_on_warn=1 oops=panic ${VM_APP
 # No KVM on the build machines: TCG with the richest emulated CPU.
 # -nodefaults drops the default VGA, NIC, monitor and serial ports so the
 # two -serial options below are exactly ttyS0 and ttyS1.
-status=0
-timeout --kill-after=10 "$timeout_s" "${VM_QEMU:-qemu-system-x86_64}" \
-	-nodefaults -display none -no-reboot \
-	-accel tcg -cpu max -smp 2 -m "${VM_MEM:-1024}" \
-	-nic none \
-	-serial "file:$console" -serial "file:$result" \
-	-kernel "$kernel" -initrd "$initramfs" -append "$cmdline" \
-	</dev/null || status=$?
+boot() {
+	status=0
+	timeout --kill-after=10 "$timeout_s" "${VM_QEMU:-qemu-system-x86_64}" \
+		-nodefaults -display none -no-reboot \
+		-accel tcg -cpu max -smp 2 -m "${VM_MEM:-1024}" \
+		-nic none \
+		-serial "file:$console" -serial "file:$result" \
+		-kernel "$kernel" -initrd "$initramfs" -append "$cmdline" \
+		</dev/null || status=$?
+}
+boot
+if ! grep -q "harness: kernel " "$console" 2>/dev/null; then
+	first=${console%.log}.first.log
+	echo "# run-vm: no word from the guest's init, the kernel died booting (see $first): booting once more"
+	mv "$console" "$first"
+	boot
+fi
 # timeout reports 137 when it had to use SIGKILL; both mean "timed out".
 [ "$status" -eq 137 ] && status=124
 [ "$status" -ne 124 ] || echo "run-vm: guest timed out after $timeout_s s" >&2
