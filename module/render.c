@@ -14,6 +14,7 @@
 #include <linux/tcpstates.h>
 #include <net/ipv6.h>
 
+#include "compat_hex.h"
 #include "tcpstates.h"
 
 /* Column widths: netstat's, so the output lines up the same way. */

@@ -13,9 +13,11 @@
  * A kernel without kprobes (or with the functions renamed) keeps the first
  * hook only, and the proc file says which changes go unobserved.
  *
- * The probes run with preemption off, mostly in softirq, on every state
- * change of every TCP socket: each bumps a per-CPU counter of its netns
- * (no shared atomic, no lock) and adds an entry to its CPU's ring.
+ * The probes run on every state change of every TCP socket, mostly in
+ * softirq, with preemption off for the few stores they make (7.x runs
+ * tracepoint probes preemptible: tcps_trans_record() disables it): each
+ * bumps a per-CPU counter of its netns (no shared atomic, no lock) and
+ * adds an entry to its CPU's ring.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -74,20 +76,26 @@ static void tcps_trans_record(const struct sock *sk, u16 sport, u8 from,
 	struct tcps_trans_net *tn;
 
 	/*
-	 * net_generic() without its rcu_read_lock(): a probe runs with
-	 * preemption off, which is an RCU read side already, on every TCP
-	 * state change.  NULL for a netns still being set up, before our
+	 * Preemption off, as an RCU-sched read side: it is what keeps the
+	 * netns's counters alive (.exit frees them after synchronize_rcu())
+	 * and our CPU's ring ours.  Kprobes and, up to 6.x, tracepoint
+	 * probes run so already; from 7.x a tracepoint probe runs under
+	 * SRCU-fast and may be preempted, so every hook says it here.
+	 */
+	rcu_read_lock_sched_notrace();
+	/*
+	 * net_generic() without its rcu_read_lock(): the section above is
+	 * one already.  NULL for a netns still being set up, before our
 	 * .init ran.
 	 */
 	tn = rcu_dereference_sched(net->gen)->ptr[tcps_trans_net_id];
-	if (unlikely(!tn))
-		return;
-	counts = READ_ONCE(tn->counts);
-	if (unlikely(!counts))
-		return;
-	/* One non-atomic add on this CPU's copy; irq-safe on its own. */
-	this_cpu_inc(counts->n[from][to]);
-	tcps_ring_add(sk, net, sport, from, to);
+	counts = likely(tn) ? READ_ONCE(tn->counts) : NULL;
+	if (likely(counts)) {
+		/* One non-atomic add on this CPU's copy; irq-safe on its own. */
+		this_cpu_inc(counts->n[from][to]);
+		tcps_ring_add(sk, net, sport, from, to);
+	}
+	rcu_read_unlock_sched_notrace();
 }
 
 /*
@@ -332,8 +340,9 @@ static int __net_init tcps_trans_net_init(struct net *net)
 
 /*
  * The core calls synchronize_rcu() between .pre_exit and .exit, on netns
- * teardown and on unregister alike.  Probes run with preemption off, so
- * none still uses the counters once .exit frees them; probes on sockets
+ * teardown and on unregister alike.  Probes read and use the counters
+ * with preemption off (tcps_trans_record()), so none still uses them once
+ * .exit frees them; probes on sockets
  * that other subsystems close after .pre_exit find NULL and skip.
  */
 static void __net_exit tcps_trans_net_pre_exit(struct net *net)

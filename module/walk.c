@@ -30,6 +30,7 @@
 #include <net/sock.h>
 #include <net/tcp.h>
 
+#include "compat_sock.h"
 #include "tcpstates.h"
 
 /* Rows held per open file to begin with; a longer chain grows it. */
@@ -74,7 +75,7 @@ static void tcps_copy_req(struct tcps_walk *w, struct tcps_row *r,
 		ipv6_addr_set_v4mapped(sk->sk_daddr, &r->dst.v6);
 	}
 	/* The listener is pinned by the request socket we hold. */
-	r->uid = from_kuid_munged(w->user_ns, sock_i_uid(req->rsk_listener));
+	r->uid = from_kuid_munged(w->user_ns, tcps_sock_uid(req->rsk_listener));
 }
 
 static void tcps_copy_full(struct tcps_walk *w, struct tcps_row *r,
@@ -90,8 +91,8 @@ static void tcps_copy_full(struct tcps_walk *w, struct tcps_row *r,
 		r->rxq = max_t(int, READ_ONCE(tp->rcv_nxt) -
 				    READ_ONCE(tp->copied_seq), 0);
 	r->txq = READ_ONCE(tp->write_seq) - READ_ONCE(tp->snd_una);
-	/* Both take sk_callback_lock: only with our reference held. */
-	r->uid = from_kuid_munged(w->user_ns, sock_i_uid(sk));
+	/* Both may take sk_callback_lock: only with our reference held. */
+	r->uid = from_kuid_munged(w->user_ns, tcps_sock_uid(sk));
 	r->ino = sock_i_ino(sk);
 }
 

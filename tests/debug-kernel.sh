@@ -1,48 +1,86 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Build (once) the debug kernel: Debian's linux-source-6.12, tinyconfig plus
-# tests/debug.config.  Cached outside the checkout under $TCPS_CACHE, keyed
-# by the source version and the config fragment, and compiled through
-# ccache, so a changed fragment rebuilds in about a minute.
+# Build (once) a debug kernel: tinyconfig plus tests/debug.config, from
+# Debian's linux-source of a series:
+#   6.12  Debian 12's linux-source-6.12, with this host's gcc through
+#         ccache (a changed fragment rebuilds in about a minute)
+#   7.3   trixie-backports' linux-source-7.3, built with gcc-14 inside the
+#         Debian 13 root of tests/roots.sh
+# Cached outside the checkout (under $TCPS_CACHE, or in the root), keyed
+# by the source version and the config fragment.
 #
-# Prints the build directory (bzImage at arch/x86/boot/bzImage; usable as
-# KDIR for the module).
+# usage: debug-kernel.sh [6.12|7.3]
+# Prints the build directory as this host sees it (bzImage at
+# arch/x86/boot/bzImage; usable as KDIR for the module, from inside the
+# root for 7.3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+series=${1:-6.12}
 cache=${TCPS_CACHE:-/var/cache/tcpstates}
-src_ver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
+case "$series" in
+6.12)
+	root=
+	inner=$cache
+	tarball=/usr/src/linux-source-6.12.tar.xz
+	src_ver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
+	export CCACHE_DIR=$cache/ccache
+	export CCACHE_MAXSIZE=5G
+	# Same paths for every key, so ccache hits across fragments.
+	export CCACHE_BASEDIR=$cache CCACHE_NOHASHDIR=1
+	cc="ccache gcc"
+	run() { "$@"; }
+	;;
+7.3)
+	root=$(tests/roots.sh root trixie)
+	# The root's own cache: the only place its compiler can see.
+	inner=/var/cache/tcps-debug
+	[ -f "$root/usr/src/linux-source-7.3.tar.xz" ] ||
+		tests/roots.sh run trixie apt-get install -y -qq \
+			--no-install-recommends linux-source-7.3 >&2
+	tarball=$root/usr/src/linux-source-7.3.tar.xz
+	src_ver=$(chroot "$root" dpkg-query -W -f='${Version}' linux-source-7.3)
+	cc=gcc-14
+	run() { tests/roots.sh run trixie "$@"; }
+	;;
+*)
+	echo "usage: $0 [6.12|7.3]" >&2
+	exit 2
+	;;
+esac
 key=$(cat tests/debug.config tests/debug-kernel.sh | sha256sum | cut -c1-12)
-src=$cache/linux-source-$src_ver
-build=$cache/debug-kernel-$src_ver-$key
+src=$inner/linux-source-$src_ver
+build=$inner/debug-kernel-$src_ver-$key
 
-if [ -f "$build/.tcps-done" ]; then
-	echo "$build"
+if [ -f "$root$build/.tcps-done" ]; then
+	echo "$root$build"
 	exit 0
 fi
 
-mkdir -p "$cache"
-if [ ! -f "$src/.tcps-extracted" ]; then
+mkdir -p "$root$inner"
+if [ ! -f "$root$src/.tcps-extracted" ]; then
 	echo "debug-kernel: extracting linux-source $src_ver" >&2
-	rm -rf "$src"
-	mkdir -p "$src"
-	tar -xJf /usr/src/linux-source-6.12.tar.xz -C "$src" --strip-components=1
-	touch "$src/.tcps-extracted"
+	rm -rf "$root$src"
+	mkdir -p "$root$src"
+	tar -xJf "$tarball" -C "$root$src" --strip-components=1
+	touch "$root$src/.tcps-extracted"
 fi
 
-export CCACHE_DIR=$cache/ccache
-export CCACHE_MAXSIZE=5G
-# Same paths for every key, so ccache hits across fragments.
-export CCACHE_BASEDIR=$cache CCACHE_NOHASHDIR=1
-rm -rf "$build"
-mkdir -p "$build"
-echo "debug-kernel: building in $build (cold: ~6 min on 2 cores)" >&2
+rm -rf "$root$build"
+mkdir -p "$root$build"
+echo "debug-kernel: building $series in $root$build (cold: ~10 min on 2 cores)" >&2
 start=$(date +%s)
-make -C "$src" O="$build" ARCH=x86_64 tinyconfig >"$build/config.log" 2>&1
-(cd "$src" && ARCH=x86_64 scripts/kconfig/merge_config.sh -m -O "$build" \
-	"$build/.config" "$OLDPWD/tests/debug.config") >>"$build/config.log" 2>&1
-make -C "$src" O="$build" ARCH=x86_64 olddefconfig >>"$build/config.log" 2>&1
+run make -C "$src" O="$build" ARCH=x86_64 CC="$cc" tinyconfig \
+	>"$root$build/config.log" 2>&1
+# The fragment as the build sees it: inside the root, at /work.
+frag=$PWD/tests/debug.config
+[ -z "$root" ] || frag=/work/tests/debug.config
+run sh -c 'cd "$1" && ARCH=x86_64 CC="$2" scripts/kconfig/merge_config.sh -m \
+	-O "$3" "$3/.config" "$4"' sh "$src" "$cc" "$build" "$frag" \
+	>>"$root$build/config.log" 2>&1
+run make -C "$src" O="$build" ARCH=x86_64 CC="$cc" olddefconfig \
+	>>"$root$build/config.log" 2>&1
 
 # A fragment option that did not survive olddefconfig is a silent loss of
 # a checker: refuse to build without it.
@@ -50,22 +88,25 @@ lost=0
 while IFS= read -r line; do
 	case "$line" in
 	CONFIG_*=*)
-		grep -qx -- "$line" "$build/.config" ||
+		grep -qx -- "$line" "$root$build/.config" ||
 			{ echo "debug-kernel: lost $line" >&2; lost=1; }
 		;;
 	"# CONFIG_"*" is not set")
 		opt=${line#\# }
 		opt=${opt%% *}
-		! grep -q "^$opt=" "$build/.config" ||
+		! grep -q "^$opt=" "$root$build/.config" ||
 			{ echo "debug-kernel: $opt should be unset" >&2; lost=1; }
 		;;
 	esac
 done <tests/debug.config
 [ "$lost" -eq 0 ] || exit 1
 
-nice make -C "$src" O="$build" ARCH=x86_64 CC="ccache gcc" \
-	-j"$(nproc)" all >"$build/build.log" 2>&1 ||
-	{ tail -n 30 "$build/build.log" >&2; exit 1; }
+run nice make -C "$src" O="$build" ARCH=x86_64 CC="$cc" \
+	-j"$(nproc)" all >"$root$build/build.log" 2>&1 ||
+	{ tail -n 30 "$root$build/build.log" >&2; exit 1; }
+# The source by a relative link, so the root's path works from here too
+# (check_kunit.py runs the source's kunit.py).
+ln -sfn "../linux-source-$src_ver" "$root$build/source"
 echo "debug-kernel: built in $(($(date +%s) - start)) s" >&2
-touch "$build/.tcps-done"
-echo "$build"
+touch "$root$build/.tcps-done"
+echo "$root$build"

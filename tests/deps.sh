@@ -26,6 +26,8 @@ if [ "${1:-}" != demo ]; then
 		dkms linux-headers-cloud-amd64 linux-headers-rt-amd64
 		linux-headers-6.12-cloud-amd64 linux-headers-6.12-rt-amd64
 		linux-image-6.12-rt-amd64
+		# Debian 13 and sid roots for the newer kernels (tests/roots.sh).
+		debootstrap
 	)
 fi
 

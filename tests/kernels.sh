@@ -28,3 +28,13 @@ declare -A TCPS_DKMS_BOOT=(
 	[6.12]=$(kver_of linux-image-6.12-amd64)
 	[6.12-rt]=$(kver_of linux-image-6.12-rt-amd64)
 )
+
+# Kernels this Debian 12 host cannot build for, each built in a Debian root
+# with its own distribution's compiler and booted from there
+# (tests/roots.sh): "TAG SUITE SPEC", SPEC as roots.sh kver takes it.
+TCPS_ROOT_KERNELS=(
+	"13-6.12 trixie meta"
+	"13-7.3 trixie meta@trixie-backports"
+	"13-7.2 trixie 7.2@trixie-backports"
+	"sid sid meta"
+)

@@ -20,6 +20,7 @@ if [ "${1:-}" = --quick ]; then
 	series=(6.12)
 	static=no
 	debug=no
+	quick=yes
 elif [ $# -gt 0 ]; then
 	echo "usage: $0 [--quick]" >&2
 	exit 2
@@ -96,6 +97,8 @@ finish() {
 
 must deps tests/deps.sh || finish
 source tests/kernels.sh
+root_kernels=("${TCPS_ROOT_KERNELS[@]}")
+[ "${quick:-}" != yes ] || root_kernels=()
 
 [ "$static" = no ] || step static "$out/static.log" tests/static.sh
 [ "$static" = no ] || step tools "$out/tools.log" make -s -C tools check
@@ -121,6 +124,30 @@ for s in "${series[@]}"; do
 		tests/guest/transitions.sh tests/trans/transdrive || continue
 	VM_TAG=trans-$s step "trans-$s-judge" "$out/trans-$s.log" \
 		python3 tests/check_transitions.py "$out/result-trans-$s.txt"
+done
+
+# Debian 13 (6.12, and 7.3 and 7.2 from trixie-backports) and sid's
+# newest: built W=1 -Werror and sparse-clean in a Debian root with that
+# distribution's compiler, then the scenario and the transitions booted
+# from the root's own kernel image and modules.
+for entry in "${root_kernels[@]}"; do
+	read -r tag suite spec <<<"$entry"
+	must "$tag-root" tests/roots.sh root "$suite" || continue
+	kver=$(tests/roots.sh kver "$suite" "$spec" 2>"$out/$tag-kver.log")
+	must "$tag-kernel ($suite $spec: ${kver:-none})" \
+		tests/roots.sh kernel "$suite" "$kver" || continue
+	must "$tag-module-build ($kver, W=1 -Werror, sparse)" no_diagnostics \
+		"$out/$tag-build.raw" tests/roots.sh run "$suite" \
+		make -C /work KVER="$kver" KBUILD_ARGS="KCFLAGS=-Werror C=2" || continue
+	img=$(tests/roots.sh image "$suite" "$kver")
+	VM_KERNEL=$img guest "$tag" "$kver" ".build/tcpstates-$kver.ko" \
+		tests/guest/scenario.sh "${scenario_files[@]}" &&
+		VM_TAG=$tag step "$tag-scenario" "$out/scenario-$tag.log" \
+			python3 tests/check_scenario.py "$out/result-$tag.txt"
+	VM_KERNEL=$img guest "trans-$tag" "$kver" ".build/tcpstates-$kver.ko" \
+		tests/guest/transitions.sh tests/trans/transdrive &&
+		VM_TAG=trans-$tag step "trans-$tag-judge" "$out/trans-$tag.log" \
+			python3 tests/check_transitions.py "$out/result-trans-$tag.txt"
 done
 
 [ "$debug" = yes ] || finish

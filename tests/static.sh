@@ -52,7 +52,7 @@ if [ ! -x "$cp_dir/scripts/checkpatch.pl" ]; then
 		linux-source-6.12/scripts/const_structs.checkpatch
 fi
 shopt -s nullglob
-files=(module/*.[ch] uapi/linux/*.h kunit/*.[ch])
+files=(module/*.[ch] module/conftest/*.c uapi/linux/*.h kunit/*.[ch])
 check "checkpatch --strict is clean (${#files[@]} files)" "$logs/checkpatch.log" \
 	"$cp_dir/scripts/checkpatch.pl" --strict --no-tree --terse --quiet -f "${files[@]}"
 

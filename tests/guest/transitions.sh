@@ -130,6 +130,10 @@ for f in $TRANS $LOG; do
 done
 check "trans_ring_size defaults to 1024" [ "$(cat $PARAM)" = 1024 ]
 
+# The release: the judge knows which kernels give a child its own
+# endpoints when it enters SYN_RECV.
+uname -r >/tmp/kernel
+section kernel /tmp/kernel
 # Whether the kernel can have kprobes at all: the judge then requires the
 # timewait and request hooks to be attached.
 if grep -qw register_kprobe /proc/kallsyms; then kp=yes; else kp=no; fi

@@ -1,0 +1,138 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# DKMS on Debian 13 (or sid), in a root made by tests/roots.sh, the way
+# apt drives it on an appliance: the .deb installed with the headers of
+# the proven kernels present, and of kernels the module does not support:
+# a real header package of a series outside dkms.conf's
+# BUILD_EXCLUSIVE_KERNEL, and a fake future kernel (/lib/modules/X/build).
+# DKMS must skip those with its own message, and neither `dkms
+# autoinstall` nor the kernel's postinst hook may fail for them: a kernel
+# upgrade must never break on tcpstates.  Then an upgrade to a newer
+# version, and a purge that leaves nothing behind.
+#
+# usage: tests/dkms-root.sh SUITE KVER...   KVER: the root's proven kernels
+# Prints ok/not ok lines and "passed=N failed=M".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+[ $# -ge 2 ] || { echo "usage: $0 SUITE KVER..." >&2; exit 2; }
+suite=$1
+shift
+proven=("$@")
+version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+logs=.build/dkms-$suite
+rm -rf "$logs"
+mkdir -p "$logs"
+passed=0 failed=0
+ok() { echo "ok $suite: $*"; passed=$((passed + 1)); }
+not_ok() { echo "not ok $suite: $*"; failed=$((failed + 1)); }
+# check NAME CMD...: CMD (run in the root) succeeds.
+check() {
+	local name=$1
+	shift
+	if in_root "$@" >"$logs/last.log" 2>&1; then ok "$name"; else
+		not_ok "$name (see $logs/$(echo "$name" | tr -c 'a-z0-9.\n' _).log)"
+		cp "$logs/last.log" "$logs/$(echo "$name" | tr -c 'a-z0-9.\n' _).log"
+		tail -n 15 "$logs/last.log" | sed 's/^/#   /'
+	fi
+}
+finish() {
+	in_root sh -c 'dpkg --purge tcpstates-dkms; rm -rf /lib/modules/*-tcps-future' \
+		>/dev/null 2>&1
+	echo "passed=$passed failed=$failed"
+	[ "$failed" -eq 0 ]
+	exit
+}
+in_root() { tests/roots.sh run "$suite" "$@"; }
+root=$(tests/roots.sh root "$suite") || { not_ok "the $suite root"; finish; }
+
+# dkms.conf's regex against this run's matrix: it admits every proven
+# series and nothing around them.
+source tests/kernels.sh
+regex=$(sed -n 's/^BUILD_EXCLUSIVE_KERNEL="\(.*\)"$/\1/p' dkms.conf)
+for kv in "${TCPS_KERNELS[@]}" "${proven[@]}"; do
+	[[ $kv =~ $regex ]] && ok "BUILD_EXCLUSIVE_KERNEL admits $kv" ||
+		not_ok "BUILD_EXCLUSIVE_KERNEL admits $kv"
+done
+for kv in 5.10.0-1-amd64 6.0.1-amd64 6.2.0-1-amd64 6.10.3-amd64 6.11.1-amd64 \
+	6.13.1-amd64 6.120.1-amd64 7.0.1+deb13-amd64 7.1.13+deb13-amd64 \
+	7.4.1+deb13-amd64 7.20.1-amd64 8.0.1+deb14-amd64 16.12.1-amd64; do
+	[[ $kv =~ $regex ]] && not_ok "BUILD_EXCLUSIVE_KERNEL refuses $kv" ||
+		ok "BUILD_EXCLUSIVE_KERNEL refuses $kv"
+done
+
+# A real kernel the module does not support: the newest header package of
+# a series outside the regex, from the root's archive.
+unsupported=$(in_root apt-cache pkgnames linux-headers- |
+	sed -n 's/^linux-headers-\([0-9.]*+deb[0-9]*-amd64\)$/\1/p' | sort -V |
+	while read -r kv; do [[ $kv =~ $regex ]] || echo "$kv"; done | tail -n 1)
+[ -n "$unsupported" ] && ok "an unsupported kernel in the archive: $unsupported" ||
+	{ not_ok "an unsupported kernel in the archive"; finish; }
+check "headers of $unsupported installed" apt-get install -y -qq \
+	--no-install-recommends "linux-headers-$unsupported"
+# And a future one, as a fresh upstream series would look: a build tree
+# (the proven one's headers) under a release the regex cannot know.
+future=99.1.0-tcps-future
+mkdir -p "$root/lib/modules/$future"
+ln -sfn "$(readlink "$root/lib/modules/${proven[0]}/build")" \
+	"$root/lib/modules/$future/build"
+
+make --no-print-directory deb >"$logs/make-deb.log" 2>&1 &&
+	ok "make deb" || { not_ok "make deb (see $logs/make-deb.log)"; finish; }
+deb=.build/tcpstates-dkms_${version}_all.deb
+
+installed() { # KVER VERSION: DKMS installed VERSION's module for KVER
+	ls "$root/lib/modules/$1/updates/dkms/"tcpstates.ko* >/dev/null 2>&1 &&
+		in_root dkms status -m tcpstates -v "$2" -k "$1" 2>/dev/null |
+		grep -q ': installed'
+}
+check "apt install ./tcpstates-dkms (dkms $(in_root dpkg-query -W -f='${Version}' dkms))" \
+	apt-get install -y -qq "/work/$deb"
+for kv in "${proven[@]}"; do
+	installed "$kv" "$version" && ok "installed for $kv" ||
+		not_ok "installed for $kv"
+done
+
+for kv in "$unsupported" "$future"; do
+	installed "$kv" "$version" && not_ok "nothing installed for $kv" ||
+		ok "nothing installed for $kv"
+	check "dkms autoinstall -k $kv exits 0" dkms autoinstall -k "$kv"
+	grep -q 'BUILD_EXCLUSIVE' "$logs/last.log" &&
+		ok "dkms says why it skips $kv" ||
+		not_ok "dkms says why it skips $kv: $(tail -n 3 "$logs/last.log")"
+	check "the kernel postinst hook (/etc/kernel/postinst.d/dkms $kv) exits 0" \
+		/etc/kernel/postinst.d/dkms "$kv"
+	check "dkms install -k $kv exits 0 (skipped)" \
+		sh -c "dkms install -m tcpstates -v $version -k $kv; [ \$? = 0 ] || [ \$? = 77 ]"
+done
+for kv in "${proven[@]}"; do
+	installed "$kv" "$version" && ok "still installed for $kv" ||
+		not_ok "still installed for $kv"
+done
+
+# Upgrade: the same source as a newer version.
+next=$version.1
+up=$(mktemp -d)
+cp -a Kbuild Makefile dkms.conf module uapi kunit "$up/"
+sed -i "s/^PACKAGE_VERSION=.*/PACKAGE_VERSION=\"$next\"/" "$up/dkms.conf"
+make --no-print-directory -C "$up" deb >"$logs/make-deb-next.log" 2>&1 &&
+	cp "$up/.build/tcpstates-dkms_${next}_all.deb" .build/ &&
+	ok "make deb of $next" || not_ok "make deb of $next"
+rm -rf "$up"
+check "apt upgrades to $next" apt-get install -y -qq \
+	"/work/.build/tcpstates-dkms_${next}_all.deb"
+for kv in "${proven[@]}"; do
+	installed "$kv" "$next" && ok "$next installed for $kv" ||
+		not_ok "$next installed for $kv"
+done
+[ -z "$(in_root dkms status -m tcpstates -v "$version" 2>/dev/null)" ] &&
+	ok "nothing of $version is left" || not_ok "nothing of $version is left"
+
+check "apt purge tcpstates-dkms" apt-get purge -y -qq tcpstates-dkms
+left=$(cd "$root" && ls -d var/lib/dkms/tcpstates usr/src/tcpstates-* \
+	lib/modules/*/updates/dkms/tcpstates.ko* 2>/dev/null)
+[ -z "$left" ] && ok "the purge left nothing behind" ||
+	not_ok "the purge left nothing behind: $left"
+rm -f ".build/tcpstates-dkms_${next}_all.deb"
+finish

@@ -1,0 +1,198 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Debian roots for the kernels this host's Debian cannot build for: a
+# Debian 13 root (trixie + trixie-backports, gcc-14) and a sid root (its
+# own gcc), made with debootstrap from Debian's archive and cached outside
+# the checkout (under $TCPS_CACHE, keyed by its packages), like the debug
+# kernel.  Each root holds the headers of the kernels it builds for and,
+# extracted beside them, their images and modules to boot in QEMU.
+#
+# usage:
+#   roots.sh root SUITE          make the root (once); print its path
+#   roots.sh kver SUITE SPEC     the kernel release SPEC names (read from
+#                                the root's archive indexes, never
+#                                hard-coded):
+#                                  meta[@DIST]   what linux-headers-amd64
+#                                                of DIST (default SUITE)
+#                                                pulls in
+#                                  X.Y[@DIST]    the newest X.Y release
+#   roots.sh kernel SUITE KVER   headers installed in the root, image and
+#                                modules extracted into it (once)
+#   roots.sh image SUITE KVER    the path of KVER's kernel image
+#   roots.sh run SUITE CMD...    CMD in the root, with /proc mounted and
+#                                the checkout at /work
+# SUITE: trixie or sid.  Run as root.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+cache=${TCPS_CACHE:-/var/cache/tcpstates}
+mirror=http://deb.debian.org/debian
+
+die() { echo "roots: $*" >&2; exit 1; }
+
+# What each root needs to build a module, and the compiler its kernels
+# were built with (the header packages name it: gcc-N-for-host).
+suite_pkgs() {
+	local base=make,libc6-dev,libelf-dev,bc,flex,bison,kmod,xz-utils,zstd
+	base=$base,ca-certificates,dkms,sparse
+	case "$1" in
+	trixie) echo "$base,gcc-14" ;;
+	sid) echo "$base,gcc-16" ;;
+	*) die "unknown suite $1 (trixie or sid)" ;;
+	esac
+}
+
+# Keyed by what goes in: a new package list makes a new root.
+# One maker of a root or its kernels at a time (fd 9, held to exit).
+lock() {
+	mkdir -p "$cache"
+	exec 9>"$cache/.roots-$1.lock"
+	flock 9
+}
+
+root_dir() {
+	echo "$cache/root-$1-$(suite_pkgs "$1" | sha256sum | cut -c1-12)"
+}
+
+make_root() {
+	local suite=$1 dir
+	dir=$(root_dir "$suite")
+	[ -f "$dir/.tcps-done" ] || lock "$suite"
+	if [ ! -f "$dir/.tcps-done" ]; then
+		command -v debootstrap >/dev/null ||
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
+		# debootstrap mounts /proc in the root: a run killed midway
+		# leaves it there; never descend into it.
+		findmnt -rn -o TARGET | grep "^$cache/root-$suite-" |
+			sort -r | xargs -r umount -l
+		rm -rf --one-file-system "$dir" "$cache/root-$suite"-*
+		mkdir -p "$cache"
+		echo "roots: debootstrap $suite into $dir" >&2
+		debootstrap --variant=minbase --include="$(suite_pkgs "$suite")" \
+			"$suite" "$dir" "$mirror" >"$dir.log" 2>&1 ||
+			{ tail -n 20 "$dir.log" >&2; die "debootstrap $suite failed"; }
+		{
+			echo "deb $mirror $suite main"
+			[ "$suite" != trixie ] || echo "deb $mirror trixie-backports main"
+		} >"$dir/etc/apt/sources.list"
+		# sid's Release may be past its Valid-Until date.
+		echo 'Acquire::Check-Valid-Until "false";' \
+			>"$dir/etc/apt/apt.conf.d/99tcps-valid-until"
+		# No initramfs or bootloader hooks in here: nothing is booted
+		# from this root, its kernels are booted by QEMU.
+		printf 'path-exclude=/usr/share/doc/*\npath-exclude=/usr/share/man/*\n' \
+			>"$dir/etc/dpkg/dpkg.cfg.d/01tcps-nodoc"
+		chroot "$dir" apt-get update -qq
+		touch "$dir/.tcps-done"
+	fi
+	echo "$dir"
+}
+
+# apt/dpkg in the root, with /proc (maintainer scripts want it), in a
+# private mount namespace: the mount goes away with the command.
+in_root() {
+	local dir=$1
+	shift
+	unshare --mount --fork /bin/sh -c '
+		dir=$1
+		shift
+		mount -t proc proc "$dir/proc" &&
+		exec chroot "$dir" env DEBIAN_FRONTEND=noninteractive LC_ALL=C "$@"' \
+		sh "$dir" "$@"
+}
+
+# Releases move (point releases, new backports): refresh the indexes once
+# a day, so a cached root resolves today's kernels.
+fresh() {
+	local dir=$1
+	if [ -z "$(find "$dir/var/lib/apt/lists" -maxdepth 1 -name '*Packages*' -mmin -1440 2>/dev/null | head -n 1)" ]; then
+		in_root "$dir" apt-get update -qq
+	fi
+}
+
+kver() {
+	local suite=$1 spec=$2 dir dist series
+	dir=$(make_root "$suite")
+	fresh "$dir"
+	dist=$suite
+	case "$spec" in *@*) dist=${spec#*@} spec=${spec%@*} ;; esac
+	if [ "$spec" = meta ]; then
+		in_root "$dir" apt-cache show "linux-headers-amd64/$dist" 2>/dev/null |
+			sed -n 's/^Depends: //p' | grep -o 'linux-headers-[^ ,]*' |
+			sed 's/^linux-headers-//' | sort -V | tail -n 1
+	else
+		series=${spec//./\\.}
+		in_root "$dir" apt-cache pkgnames "linux-headers-$spec." |
+			grep -E "^linux-headers-$series\.[0-9]+\+[a-z0-9]+-amd64$" |
+			sed 's/^linux-headers-//' | sort -V | tail -n 1
+	fi
+}
+
+kernel() {
+	local suite=$1 kv=$2 dir pkgs deb
+	dir=$(make_root "$suite")
+	[ -n "$kv" ] || die "no kernel release given"
+	[ -f "$dir/.tcps-kernel-$kv" ] || lock "$suite"
+	if [ ! -f "$dir/.tcps-kernel-$kv" ]; then
+		fresh "$dir"
+		echo "roots: linux $kv in the $suite root" >&2
+		in_root "$dir" apt-get install -y -qq --no-install-recommends \
+			-o Dpkg::Use-Pty=0 "linux-headers-$kv" >/dev/null
+		# The image unpacked, not installed: its maintainer scripts
+		# would build an initramfs nobody boots.
+		rm -rf "$dir/tmp/tcps-image"
+		mkdir -p "$dir/tmp/tcps-image"
+		# From 7.x the image package only depends on the packages
+		# holding the kernel and its modules: take those it names too.
+		pkgs=$(in_root "$dir" apt-cache show "linux-image-$kv" |
+			sed -n 's/^Depends: //p' | grep -o "linux-[a-z]*-$kv[^ ,]*" |
+			grep -E "^linux-(binary|modules|image)-" | sort -u || true)
+		in_root "$dir" sh -c "cd /tmp/tcps-image &&
+			apt-get download -qq -o APT::Sandbox::User=root linux-image-$kv $(echo $pkgs)"
+		for deb in "$dir"/tmp/tcps-image/*.deb; do
+			dpkg-deb -x "$deb" "$dir"
+		done
+		rm -rf "$dir/tmp/tcps-image"
+		image "$suite" "$kv" >/dev/null
+		depmod -b "$dir" "$kv"
+		touch "$dir/.tcps-kernel-$kv"
+	fi
+}
+
+# The kernel to boot: in /boot up to 6.x, beside its modules from 7.x.
+image() {
+	local dir f
+	dir=$(make_root "$1")
+	for f in "$dir/boot/vmlinuz-$2" "$dir/usr/lib/modules/$2/vmlinuz"; do
+		[ -r "$f" ] && { echo "$f"; return; }
+	done
+	die "no kernel image for $2 in $dir"
+}
+
+run() {
+	local suite=$1 dir
+	shift
+	dir=$(make_root "$suite")
+	mkdir -p "$dir/work"
+	# A private mount namespace: the mounts go away with the command.
+	unshare --mount --fork /bin/sh -c '
+		dir=$1 work=$2
+		shift 2
+		mount -t proc proc "$dir/proc" &&
+		mount --bind "$work" "$dir/work" &&
+		exec chroot "$dir" env DEBIAN_FRONTEND=noninteractive LC_ALL=C "$@"' \
+		sh "$dir" "$here" "$@"
+}
+
+[ "$(id -u)" -eq 0 ] || die "run as root"
+cmd=${1:-}
+[ $# -ge 2 ] || die "usage: $0 root|kver|kernel|run SUITE ..."
+shift
+case "$cmd" in
+root) make_root "$1" ;;
+kver) [ $# -eq 2 ] || die "usage: $0 kver SUITE SPEC"; kver "$@" ;;
+kernel) [ $# -eq 2 ] || die "usage: $0 kernel SUITE KVER"; kernel "$@" ;;
+image) [ $# -eq 2 ] || die "usage: $0 image SUITE KVER"; image "$@" ;;
+run) run "$@" ;;
+*) die "unknown command $cmd" ;;
+esac
