@@ -17,6 +17,7 @@
 #include <net/net_namespace.h>
 #include <net/sock.h>
 
+#include "../module/compat_net.h"
 #include "sockets.h"
 
 static int netns_pid;
@@ -113,7 +114,7 @@ struct socket *tcps_test_listener(struct kunit *test, struct net *net,
 
 	if (reuseport)
 		sock_set_reuseport(sock->sk);
-	KUNIT_ASSERT_EQ(test, kernel_bind(sock, (struct sockaddr *)&ss, len), 0);
+	KUNIT_ASSERT_EQ(test, tcps_kernel_bind(sock, &ss, len), 0);
 	KUNIT_ASSERT_EQ(test, kernel_listen(sock, 64), 0);
 	KUNIT_ASSERT_GT(test, kernel_getsockname(sock, (struct sockaddr *)&ss), 0);
 	*bound = tcps_test_port(&ss);
@@ -129,8 +130,7 @@ void tcps_test_connect(struct kunit *test, struct net *net, int family,
 	int len = tcps_test_loopback(family, port, &ss);
 
 	c->client = tcps_test_socket(test, net, family);
-	KUNIT_ASSERT_EQ(test, kernel_connect(c->client, (struct sockaddr *)&ss,
-					     len, 0), 0);
+	KUNIT_ASSERT_EQ(test, tcps_kernel_connect(c->client, &ss, len, 0), 0);
 	KUNIT_ASSERT_EQ(test, kernel_accept(listener, &c->server, 0), 0);
 	tcps_test_own(test, c->server);
 	KUNIT_ASSERT_GT(test, kernel_getsockname(c->client,

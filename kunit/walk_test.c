@@ -75,6 +75,9 @@ static void tcps_walk_connection(struct kunit *test)
 /*
  * Active close: the client lives on as a timewait socket, first with the
  * FIN_WAIT2 substate (orphaned), then TIME_WAIT once the server closes.
+ * Or, when its FIN_WAIT2 time (tcp_fin_time(), at least 3.5 RTO) is longer
+ * than TIME_WAIT's, as the full socket in FIN_WAIT2 until the server's
+ * FIN: the kernel picks by timing, and a slow debug guest has long RTOs.
  */
 static void tcps_walk_time_wait(struct kunit *test)
 {
@@ -90,7 +93,7 @@ static void tcps_walk_time_wait(struct kunit *test)
 
 	tcps_test_close(test, c.client);
 	r = tcps_test_wait_row(test, net, &c.caddr, &c.saddr, TCPS_FIN_WAIT2);
-	KUNIT_EXPECT_EQ(test, r->kind, TCPS_KIND_TW);
+	KUNIT_EXPECT_NE(test, r->kind, TCPS_KIND_REQ);
 	tcps_test_wait_row(test, net, &c.saddr, &c.caddr, TCPS_CLOSE_WAIT);
 
 	tcps_test_close(test, c.server);

@@ -19,22 +19,36 @@
 #error "tcpstates needs CONFIG_INET and CONFIG_IPV6"
 #endif
 
+/*
+ * 64-bit only.  A 32-bit kernel would tear the per-CPU u64 counters a
+ * reader sums while probes write them, and wrap the log ring's unsigned
+ * long head after 2^32 entries; rather than guard both, refuse it here
+ * (and dkms.conf skips it with BUILD_EXCLUSIVE_CONFIG).
+ */
+#ifndef CONFIG_64BIT
+#error "tcpstates: needs a 64-bit kernel (CONFIG_64BIT); 32-bit kernels are not supported"
+#endif
+
+/* Feature tests: module/conftest/<name>.c, as the comments say. */
+
+/* pernet_hashinfo.c: Linux 6.1 and later have it. */
 #ifndef TCPS_HAVE_PERNET_HASHINFO
-#error "tcpstates: kernel feature missing: net->ipv4.tcp_death_row.hashinfo (module/conftest/pernet_hashinfo.c; Linux 6.1 or later has it)"
+#error "tcpstates: kernel feature missing: net->ipv4.tcp_death_row.hashinfo"
 #endif
 
+/* kernel_tracepoints.c: CONFIG_TRACEPOINTS */
 #ifndef TCPS_HAVE_KERNEL_TRACEPOINTS
-#error "tcpstates: kernel feature missing: for_each_kernel_tracepoint() and tracepoint_probe_register() (module/conftest/kernel_tracepoints.c; CONFIG_TRACEPOINTS)"
+#error "tcpstates: kernel feature missing: for_each_kernel_tracepoint() (CONFIG_TRACEPOINTS)"
 #endif
 
-/* compat_sock.h: the owner's UID */
+/* sk_uid.c, sock_i_uid.c: the owner's UID, for compat_sock.h */
 #if !defined(TCPS_HAVE_SK_UID) && !defined(TCPS_HAVE_SOCK_I_UID)
-#error "tcpstates: kernel feature missing: sk_uid() or sock_i_uid() (module/conftest/sk_uid.c, sock_i_uid.c)"
+#error "tcpstates: kernel feature missing: sk_uid() or sock_i_uid()"
 #endif
 
-/* compat_hex.h: hex_asc[] */
+/* linux_hex_h.c, kernel_hex_asc.c: hex_asc[], for compat_hex.h */
 #if !defined(TCPS_HAVE_LINUX_HEX_H) && !defined(TCPS_HAVE_KERNEL_HEX_ASC)
-#error "tcpstates: kernel feature missing: hex_asc[] in <linux/hex.h> or <linux/kernel.h> (module/conftest/linux_hex_h.c, kernel_hex_asc.c)"
+#error "tcpstates: kernel feature missing: hex_asc[] (<linux/hex.h> or <linux/kernel.h>)"
 #endif
 
 #endif /* _TCPS_COMPAT_H */

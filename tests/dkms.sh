@@ -5,8 +5,7 @@
 #   tests/dkms.sh matrix  dkms add/build/install against every Debian kernel
 #                         ABI installed (6.1 and 6.12; amd64, cloud, rt), each
 #                         warning-free, and modinfo of what was installed
-#   tests/dkms.sh deb     the .deb: install (DKMS builds it for every kernel),
-#                         then remove, leaving nothing behind
+#   (the .deb, its upgrade, purge and skipped kernels: tests/dkms-root.sh)
 #   tests/dkms.sh clean   remove what matrix installed
 # Prints ok/not ok lines and "passed=N failed=M".
 set -uo pipefail
@@ -105,35 +104,15 @@ modinfo_fields() {
 	fi
 }
 
-deb() {
-	clean
-	: >"$logs/last.log"
-	check "make deb" make --no-print-directory deb
-	deb=.build/tcpstates-dkms_${version}_all.deb
-	check "dpkg -i tcpstates-dkms (DKMS builds for every kernel)" \
-		dpkg -i "$deb"
-	for pkg in "${TCPS_DKMS_HEADERS[@]}"; do
-		kver=$(kver_of "$pkg")
-		[ -n "$(installed_ko "$kver")" ] &&
-			ok "the .deb installed the module for $kver" ||
-			not_ok "the .deb installed the module for $kver"
-	done
-	: >"$logs/last.log"
-	check "dpkg --purge tcpstates-dkms" dpkg --purge tcpstates-dkms
-	nothing_left && ok "the purge left nothing behind" ||
-		not_ok "the purge left nothing behind"
-}
-
 case "${1:-}" in
 matrix) matrix ;;
-deb) deb ;;
 clean)
 	clean
 	nothing_left && ok "dkms clean left nothing behind" ||
 		not_ok "dkms clean left nothing behind"
 	;;
 *)
-	echo "usage: $0 matrix|deb|clean" >&2
+	echo "usage: $0 matrix|clean" >&2
 	exit 2
 	;;
 esac

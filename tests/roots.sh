@@ -145,7 +145,7 @@ kernel() {
 		# From 7.x the image package only depends on the packages
 		# holding the kernel and its modules: take those it names too.
 		pkgs=$(in_root "$dir" apt-cache show "linux-image-$kv" |
-			sed -n 's/^Depends: //p' | grep -o "linux-[a-z]*-$kv[^ ,]*" |
+			sed -n 's/^Depends: //p' | grep -o "linux-[a-z]*-${kv}[^ ,]*" |
 			grep -E "^linux-(binary|modules|image)-" | sort -u || true)
 		in_root "$dir" sh -c "cd /tmp/tcps-image &&
 			apt-get download -qq -o APT::Sandbox::User=root linux-image-$kv $(echo $pkgs)"

@@ -41,6 +41,9 @@ for series in "${!TCPS_KERNELS[@]}"; do
 		make --no-print-directory KVER="$kver" KBUILD_ARGS=C=2
 done
 
+check "module/compat.h: each guard stops the build naming what is missing" \
+	"$logs/compat-guards.log" tests/compat-guards.sh
+
 # checkpatch.pl from Debian's linux-source, extracted once per version.
 src_ver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
 cp_dir=$cache/checkpatch-$src_ver

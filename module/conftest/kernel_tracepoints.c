@@ -6,7 +6,10 @@
  */
 #include <linux/tracepoint.h>
 
-void tcps_conftest_fn(struct tracepoint *tp, void *priv);
+static void tcps_conftest_fn(struct tracepoint *tp, void *priv)
+{
+}
+
 int tcps_conftest(struct tracepoint *tp);
 int tcps_conftest(struct tracepoint *tp)
 {

@@ -1,0 +1,57 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# module/compat.h's guards, each tripped on its own: with every feature
+# the feature tests can report it is silent, and without one it stops the
+# build with an #error naming what is missing.  The TCPS_HAVE_* flags are
+# what Kbuild's feature tests (module/conftest/) would give; linux/kconfig.h
+# is a stub here, so only the config and feature flags below decide.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+stub=$(mktemp -d)
+trap 'rm -rf "$stub"' EXIT
+mkdir -p "$stub/linux"
+echo '#define IS_ENABLED(option) 1' >"$stub/linux/kconfig.h"
+
+all=(-DCONFIG_64BIT -DTCPS_HAVE_PERNET_HASHINFO -DTCPS_HAVE_KERNEL_TRACEPOINTS
+	-DTCPS_HAVE_SK_UID -DTCPS_HAVE_SOCK_I_UID -DTCPS_HAVE_LINUX_HEX_H
+	-DTCPS_HAVE_KERNEL_HEX_ASC)
+fails=0
+
+# compat WITHOUT...: compat.h's diagnostics with all flags but WITHOUT.
+compat() {
+	local f w keep=()
+	for f in "${all[@]}"; do
+		for w in "$@"; do [ "$f" = "$w" ] && continue 2; done
+		keep+=("$f")
+	done
+	gcc -fsyntax-only -fno-diagnostics-show-caret -I"$stub" "${keep[@]}" -x c module/compat.h 2>&1 || true
+}
+# expect TEXT WITHOUT...: the only error is the one naming TEXT ("" none).
+expect() {
+	local want=$1 out
+	shift
+	out=$(compat "$@" | grep -E 'error' || true)
+	if [ -z "$want" ] && [ -z "$out" ]; then
+		echo "ok without ${*:-nothing}: no error"
+	elif [ -n "$want" ] && [ "$(grep -c . <<<"$out")" = 1 ] &&
+		grep -qF -- "$want" <<<"$out"; then
+		echo "ok without $*: $want"
+	else
+		echo "not ok without ${*:-nothing}: want '${want:-no error}', got: $out"
+		fails=$((fails + 1))
+	fi
+}
+
+expect ""
+expect "needs a 64-bit kernel" -DCONFIG_64BIT
+expect "missing: net->ipv4.tcp_death_row.hashinfo" -DTCPS_HAVE_PERNET_HASHINFO
+expect "missing: for_each_kernel_tracepoint()" -DTCPS_HAVE_KERNEL_TRACEPOINTS
+# One API of a pair is enough; neither stops the build.
+expect "" -DTCPS_HAVE_SK_UID
+expect "" -DTCPS_HAVE_SOCK_I_UID
+expect "missing: sk_uid() or sock_i_uid()" -DTCPS_HAVE_SK_UID -DTCPS_HAVE_SOCK_I_UID
+expect "" -DTCPS_HAVE_LINUX_HEX_H
+expect "missing: hex_asc[]" -DTCPS_HAVE_LINUX_HEX_H -DTCPS_HAVE_KERNEL_HEX_ASC
+[ "$fails" -eq 0 ]
