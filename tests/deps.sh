@@ -28,6 +28,8 @@ if [ "${1:-}" != demo ]; then
 		linux-image-6.12-rt-amd64
 		# Debian 13 and sid roots for the newer kernels (tests/roots.sh).
 		debootstrap
+		# arm64 guests.
+		qemu-system-arm
 	)
 fi
 

@@ -38,3 +38,9 @@ TCPS_ROOT_KERNELS=(
 	"13-7.2 trixie 7.2@trixie-backports"
 	"sid sid meta"
 )
+
+# Other architectures: cross-built in a root, booted under QEMU TCG with
+# the root's guest programs of that architecture: "TAG SUITE SPEC ARCH".
+TCPS_CROSS_KERNELS=(
+	"13-6.12-arm64 trixie meta arm64"
+)

@@ -10,15 +10,20 @@
 #
 # usage:
 #   roots.sh root SUITE          make the root (once); print its path
-#   roots.sh kver SUITE SPEC     the kernel release SPEC names (read from
+#   roots.sh kver SUITE SPEC [ARCH]
+#                                the kernel release SPEC names (read from
 #                                the root's archive indexes, never
 #                                hard-coded):
 #                                  meta[@DIST]   what linux-headers-amd64
 #                                                of DIST (default SUITE)
 #                                                pulls in
 #                                  X.Y[@DIST]    the newest X.Y release
+#                                ARCH: amd64 (default), or arm64 (meta only)
 #   roots.sh kernel SUITE KVER   headers installed in the root, image and
-#                                modules extracted into it (once)
+#                                modules extracted into it (once); an arm64
+#                                KVER's headers unpacked for cross-building
+#   roots.sh sysroot SUITE ARCH  ARCH's guest programs (busybox, ss, ip,
+#                                netstat, shells, jq) and their libraries
 #   roots.sh image SUITE KVER    the path of KVER's kernel image
 #   roots.sh run SUITE CMD...    CMD in the root, with /proc mounted and
 #                                the checkout at /work
@@ -63,7 +68,7 @@ make_root() {
 			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
 		# debootstrap mounts /proc in the root: a run killed midway
 		# leaves it there; never descend into it.
-		findmnt -rn -o TARGET | grep "^$cache/root-$suite-" |
+		findmnt -rn -o TARGET | { grep "^$cache/root-$suite-" || true; } |
 			sort -r | xargs -r umount -l
 		rm -rf --one-file-system "$dir" "$cache/root-$suite"-*
 		mkdir -p "$cache"
@@ -111,13 +116,14 @@ fresh() {
 }
 
 kver() {
-	local suite=$1 spec=$2 dir dist series
+	local suite=$1 spec=$2 arch=${3:-amd64} dir dist series
 	dir=$(make_root "$suite")
 	fresh "$dir"
+	[ "$arch" = amd64 ] || cross_tools "$dir" "$arch"
 	dist=$suite
 	case "$spec" in *@*) dist=${spec#*@} spec=${spec%@*} ;; esac
 	if [ "$spec" = meta ]; then
-		in_root "$dir" apt-cache show "linux-headers-amd64/$dist" 2>/dev/null |
+		in_root "$dir" apt-cache show "linux-headers-$arch:$arch/$dist" 2>/dev/null |
 			sed -n 's/^Depends: //p' | grep -o 'linux-headers-[^ ,]*' |
 			sed 's/^linux-headers-//' | sort -V | tail -n 1
 	else
@@ -133,6 +139,10 @@ kernel() {
 	dir=$(make_root "$suite")
 	[ -n "$kv" ] || die "no kernel release given"
 	[ -f "$dir/.tcps-kernel-$kv" ] || lock "$suite"
+	case "$kv" in *-arm64)
+		[ -f "$dir/.tcps-kernel-$kv" ] || foreign_kernel "$suite" "$kv" arm64
+		return
+	esac
 	if [ ! -f "$dir/.tcps-kernel-$kv" ]; then
 		fresh "$dir"
 		echo "roots: linux $kv in the $suite root" >&2
@@ -157,6 +167,84 @@ kernel() {
 		depmod -b "$dir" "$kv"
 		touch "$dir/.tcps-kernel-$kv"
 	fi
+}
+
+# What cross-building for ARCH takes in a root: the architecture known to
+# apt (its packages are fetched and unpacked, never installed), its cross
+# compiler and libc, and what Kbuild runs that no amd64 header package
+# pulled in when only ARCH's headers are unpacked (W=1's kernel-doc is
+# perl, BTF needs pahole).  Added on first use, so the root's key (and
+# what is cached in it) stays.
+cross_tools() {
+	local dir=$1 arch=$2
+	[ -f "$dir/.tcps-cross-$arch" ] && return
+	case "$arch" in
+	arm64) ;;
+	*) die "no cross compiler known for $arch" ;;
+	esac
+	chroot "$dir" dpkg --add-architecture "$arch"
+	in_root "$dir" apt-get update -qq
+	in_root "$dir" apt-get install -y -qq --no-install-recommends \
+		-o Dpkg::Use-Pty=0 gcc-14-aarch64-linux-gnu \
+		libc6-dev-arm64-cross perl dwarves >/dev/null
+	touch "$dir/.tcps-cross-$arch"
+}
+
+# A kernel of another architecture, to cross-build for: its headers, the
+# common headers, this host's kbuild tools of the same version, and its
+# image and modules, all unpacked into the root (apt cannot install
+# another architecture's header package beside our compiler).
+foreign_kernel() {
+	local suite=$1 kv=$2 arch=$3 dir ver deb
+	dir=$(make_root "$suite")
+	cross_tools "$dir" "$arch"
+	echo "roots: linux $kv ($arch) in $dir" >&2
+	ver=${kv%-"$arch"}
+	rm -rf "$dir/tmp/tcps-image"
+	mkdir -p "$dir/tmp/tcps-image"
+	in_root "$dir" sh -c "cd /tmp/tcps-image &&
+		apt-get download -qq -o APT::Sandbox::User=root \
+		linux-headers-$kv:$arch linux-headers-$ver-common \
+		linux-kbuild-$ver linux-image-$kv:$arch"
+	for deb in "$dir"/tmp/tcps-image/*.deb; do
+		dpkg-deb -x "$deb" "$dir"
+	done
+	rm -rf "$dir/tmp/tcps-image"
+	image "$suite" "$kv" >/dev/null
+	touch "$dir/.tcps-kernel-$kv"
+}
+
+# A tree of another architecture's programs for its guests: what
+# mkinitramfs.sh copies (busybox, the real ss/ip/netstat, the shells and
+# command runners, jq) and every library they need, unpacked from the
+# suite's packages.  Cached beside the root, keyed by the list.
+sysroot() {
+	local suite=$1 arch=$2 dir sys pkgs list deb
+	dir=$(make_root "$suite")
+	pkgs="busybox-static iproute2 net-tools bash dash coreutils findutils util-linux jq"
+	sys=$cache/sysroot-$suite-$arch-$(echo "$pkgs" | sha256sum | cut -c1-12)
+	if [ ! -f "$sys/.tcps-done" ]; then
+		lock "$suite"
+		cross_tools "$dir" "$arch"
+		rm -rf --one-file-system "$cache/sysroot-$suite-$arch"-*
+		echo "roots: $arch programs for the guests in $sys" >&2
+		# The packages and, recursively, what they depend on.
+		list=$(in_root "$dir" apt-cache depends --recurse --no-recommends \
+			--no-suggests --no-conflicts --no-breaks --no-replaces \
+			--no-enhances $(printf "%s:$arch " $pkgs) |
+			grep "^[a-z].*:$arch\$" | sort -u)
+		rm -rf "$dir/tmp/tcps-sysroot"
+		mkdir -p "$dir/tmp/tcps-sysroot" "$sys"
+		# shellcheck disable=SC2086 # a list of packages
+		in_root "$dir" sh -c "cd /tmp/tcps-sysroot &&
+			apt-get download -qq -o APT::Sandbox::User=root $(echo $list)"
+		for deb in "$dir"/tmp/tcps-sysroot/*.deb; do
+			dpkg-deb -x "$deb" "$sys"
+		done
+		rm -rf "$dir/tmp/tcps-sysroot"
+		touch "$sys/.tcps-done"
+	fi
+	echo "$sys"
 }
 
 # The kernel to boot: in /boot up to 6.x, beside its modules from 7.x.
@@ -190,7 +278,8 @@ cmd=${1:-}
 shift
 case "$cmd" in
 root) make_root "$1" ;;
-kver) [ $# -eq 2 ] || die "usage: $0 kver SUITE SPEC"; kver "$@" ;;
+kver) [ $# -ge 2 ] || die "usage: $0 kver SUITE SPEC [ARCH]"; kver "$@" ;;
+sysroot) [ $# -eq 2 ] || die "usage: $0 sysroot SUITE ARCH"; sysroot "$@" ;;
 kernel) [ $# -eq 2 ] || die "usage: $0 kernel SUITE KVER"; kernel "$@" ;;
 image) [ $# -eq 2 ] || die "usage: $0 image SUITE KVER"; image "$@" ;;
 run) run "$@" ;;

@@ -98,7 +98,8 @@ finish() {
 must deps tests/deps.sh || finish
 source tests/kernels.sh
 root_kernels=("${TCPS_ROOT_KERNELS[@]}")
-[ "${quick:-}" != yes ] || root_kernels=()
+cross_kernels=("${TCPS_CROSS_KERNELS[@]}")
+[ "${quick:-}" != yes ] || root_kernels=() cross_kernels=()
 
 [ "$static" = no ] || step static "$out/static.log" tests/static.sh
 [ "$static" = no ] || step tools "$out/tools.log" make -s -C tools check
@@ -159,6 +160,40 @@ for entry in "${root_kernels[@]}"; do
 		tests/guest/transitions.sh tests/trans/transdrive &&
 		VM_TAG=trans-$tag step "trans-$tag-judge" "$out/trans-$tag.log" \
 			python3 tests/check_transitions.py "$out/result-trans-$tag.txt"
+done
+
+# Other architectures (arm64): the module cross-built W=1 -Werror in the
+# Debian 13 root against Debian's headers for it, the guest programs
+# cross-built too, and Debian's own kernel of that architecture booted
+# in QEMU TCG (qemu-system-aarch64 -M virt -cpu max) with the scenario
+# and the transitions.
+for entry in "${cross_kernels[@]}"; do
+	read -r tag suite spec arch <<<"$entry"
+	kver=$(tests/roots.sh kver "$suite" "$spec" "$arch" 2>"$out/$tag-kver.log")
+	must "$tag-kernel ($suite $spec $arch: ${kver:-none})" \
+		tests/roots.sh kernel "$suite" "$kver" || continue
+	must "$tag-sysroot" sh -c "tests/roots.sh sysroot $suite $arch >$out/$tag.sysroot" ||
+		continue
+	must "$tag-module-build ($kver, W=1 -Werror)" no_diagnostics \
+		"$out/$tag-build.raw" tests/roots.sh run "$suite" \
+		make -C /work KVER="$kver" KBUILD_ARGS="KCFLAGS=-Werror" || continue
+	must "$tag-programs" tests/roots.sh run "$suite" \
+		/work/tests/cross-progs.sh "$arch" aarch64-linux-gnu-gcc-14 || continue
+	sysroot=$(cat "$out/$tag.sysroot")
+	p=.build/$arch/src
+	export VM_ARCH=$arch VM_SYSROOT=$sysroot
+	VM_KERNEL=$(tests/roots.sh image "$suite" "$kver")
+	export VM_KERNEL
+	guest "$tag" "$kver" ".build/tcpstates-$kver.ko" tests/guest/scenario.sh \
+		"$p/tests/scenario/scenario" "$p/tools/tcpstates-static" \
+		"$sysroot/usr/bin/jq" tools/tests/guest.sh &&
+		VM_TAG=$tag step "$tag-scenario" "$out/scenario-$tag.log" \
+			python3 tests/check_scenario.py "$out/result-$tag.txt"
+	guest "trans-$tag" "$kver" ".build/tcpstates-$kver.ko" \
+		tests/guest/transitions.sh "$p/tests/trans/transdrive" &&
+		VM_TAG=trans-$tag step "trans-$tag-judge" "$out/trans-$tag.log" \
+			python3 tests/check_transitions.py "$out/result-trans-$tag.txt"
+	unset VM_ARCH VM_SYSROOT VM_KERNEL
 done
 
 [ "$debug" = yes ] || finish

@@ -6,7 +6,7 @@
 # are busybox applets found through $PATH.
 #
 # Sets up a minimal system, loads the module, runs /test.sh with its
-# results going to fd 3 = /dev/ttyS1, then writes
+# results going to fd 3 = /dev/ttyS1 (or tcps_result=), then writes
 # "TCPSTATES-HARNESS-DONE rc=N" there and powers off. The host trusts only
 # that second serial port: a panic, hang or timeout can never produce the
 # DONE line, so it can never look like success.
@@ -22,7 +22,14 @@ cd /
 mount -t devtmpfs devtmpfs /dev
 # Whatever console the kernel gave us came from the rootfs; use devtmpfs's.
 exec </dev/console >/dev/console 2>&1
-exec 3>/dev/ttyS1
+# The result port: the second serial port, or the virtio console that
+# run-vm.sh names with tcps_result= where a machine has one UART (arm64).
+mount -t proc proc /proc
+result=ttyS1
+for word in $(cat /proc/cmdline); do
+	case "$word" in tcps_result=*) result=${word#tcps_result=} ;; esac
+done
+exec 3>"/dev/$result"
 
 # Send a line both to the result port and, for context, to the console.
 report() {
@@ -35,7 +42,6 @@ setup() {
 	"$@" || report "not ok harness-setup $*"
 }
 
-setup mount -t proc proc /proc
 setup mount -t sysfs sysfs /sys
 setup mkdir -p /dev/pts /dev/shm
 setup mount -t devpts devpts /dev/pts

@@ -34,10 +34,19 @@ out=$1 kver=$2 module=$3 guest_script=$4
 shift 4
 
 here=$(cd "$(dirname "$0")" && pwd)
-busybox=$(command -v busybox) || die "busybox not found (apt install busybox-static)"
-# A dynamically linked busybox would need its libraries too; insist on the
-# static one (ldd fails on static binaries).
-! ldd "$busybox" >/dev/null 2>&1 || die "$busybox is not static (apt install busybox-static)"
+# VM_SYSROOT: the guest's programs come from this tree of another
+# architecture's Debian packages (tests/roots.sh sysroot), not from this
+# host; libraries are then found by their ELF NEEDED entries in it.
+sysroot=${VM_SYSROOT:-}
+if [ -n "$sysroot" ]; then
+	busybox=$sysroot/bin/busybox
+	[ -x "$busybox" ] || die "no busybox in $sysroot"
+else
+	busybox=$(command -v busybox) || die "busybox not found (apt install busybox-static)"
+	# A dynamically linked busybox would need its libraries too;
+	# insist on the static one (ldd fails on static binaries).
+	! ldd "$busybox" >/dev/null 2>&1 || die "$busybox is not static (apt install busybox-static)"
+fi
 
 # Real tools the tests parse the output of; busybox's versions differ.
 real_tools="/usr/bin/ss /usr/sbin/ip /usr/bin/netstat"
@@ -71,6 +80,10 @@ copy_same_path() {
 # "/lib64/ld-linux-x86-64.so.2 (0x...)"; the vdso has no path.
 copy_libs() {
 	local lib
+	if [ -n "$sysroot" ]; then
+		copy_libs_sysroot "$1"
+		return
+	fi
 	# A static binary or a script makes ldd fail: nothing to copy then.
 	ldd "$1" >/dev/null 2>&1 || return 0
 	for lib in $(ldd "$1" | grep -o '/[^ ]*'); do
@@ -78,10 +91,38 @@ copy_libs() {
 	done
 }
 
+# The same for a binary of the sysroot's architecture, which cannot run
+# here: its interpreter and NEEDED libraries, found in the sysroot's
+# library directories, recursively.
+copy_libs_sysroot() {
+	local f=$1 interp lib pat dir found
+	readelf -h "$f" >/dev/null 2>&1 || return 0
+	interp=$(readelf -lW "$f" | sed -n 's/.*Requesting program interpreter: \(.*\)]/\1/p')
+	if [ -n "$interp" ] && [ ! -e "$root$interp" ]; then
+		mkdir -p "$root$(dirname "$interp")"
+		cp -L "$sysroot$interp" "$root$interp"
+	fi
+	for lib in $(readelf -dW "$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+		found=
+		for pat in '/lib/*-linux-gnu' '/usr/lib/*-linux-gnu' /lib /usr/lib; do
+			for dir in "$sysroot"$pat; do
+				[ -e "$dir/$lib" ] && { found=$dir/$lib; break 2; }
+			done
+		done
+		[ -n "$found" ] || die "$lib (needed by $f) not in $sysroot"
+		dir=/lib/$(basename "$(dirname "$found")")
+		[ "$(basename "$dir")" != lib ] || dir=/lib
+		[ -e "$root$dir/$lib" ] && continue
+		mkdir -p "$root$dir"
+		cp -L "$found" "$root$dir/$lib"
+		copy_libs_sysroot "$found"
+	done
+}
+
 for tool in $real_tools; do
-	[ -x "$tool" ] || die "$tool missing on this host"
-	cp -L "$tool" "$root/bin/"
-	copy_libs "$tool"
+	[ -x "$sysroot$tool" ] || die "$sysroot$tool missing"
+	cp -L "$sysroot$tool" "$root/bin/"
+	copy_libs "$sysroot$tool"
 done
 
 ln -s dash "$root/bin/sh"
@@ -89,7 +130,9 @@ ln -s dash "$root/bin/sh"
 # Every applet gets a link, except names already taken by a real tool:
 # the busybox versions must not shadow them.
 cp "$busybox" "$root/bin/busybox"
-for applet in $("$busybox" --list); do
+# A foreign busybox cannot list its applets here: this host's names do
+# (a name it lacks would only fail when called).
+for applet in $(if [ -n "$sysroot" ]; then busybox --list; else "$busybox" --list; fi); do
 	[ -e "$root/bin/$applet" ] || ln -s busybox "$root/bin/$applet"
 done
 

@@ -22,7 +22,8 @@
 # environment:
 #   VM_APPEND  extra kernel command line words (the guest sees them in
 #              /proc/cmdline; smoke-test.sh reads "smoke=..." from there)
-#   VM_QEMU    QEMU binary (default qemu-system-x86_64)
+#   VM_ARCH    x86_64 (default) or arm64 (qemu-system-aarch64 -M virt)
+#   VM_QEMU    QEMU binary (default: the one for VM_ARCH)
 #   VM_KERNEL  kernel image to boot instead of /boot/vmlinuz-KVER (the
 #              debug kernel's bzImage)
 #   VM_MEM     guest memory in MiB (default 1024)
@@ -41,18 +42,35 @@ rm -f "$result" "$console"
 # exiting, so a crash ends the run instead of waiting for the timeout.
 # panic_on_warn/oops=panic make any WARN or oops fatal and thus visible.
 # Kernel log level stays at its default so BUG/WARN lines reach the log.
-cmdline="console=ttyS0 rdinit=/init panic=-1 panic_on_warn=1 oops=panic ${VM_APPEND:-}"
-
 # No KVM on the build machines: TCG with the richest emulated CPU.
 # -nodefaults drops the default VGA, NIC, monitor and serial ports so the
-# two -serial options below are exactly ttyS0 and ttyS1.
+# two -serial options below are exactly ttyS0 and ttyS1.  arm64's virt
+# machine has one UART: the results go to a virtio console (hvc0) there,
+# and init.sh is told so on the command line.
+case "${VM_ARCH:-x86_64}" in
+x86_64)
+	qemu=qemu-system-x86_64 tty=ttyS0
+	machine=(-serial "file:$result")
+	;;
+arm64)
+	qemu=qemu-system-aarch64 tty="ttyAMA0 tcps_result=hvc0"
+	machine=(-M virt -device virtio-serial-pci
+		-chardev "file,id=result,path=$result"
+		-device virtconsole,chardev=result)
+	;;
+*)
+	echo "run-vm: VM_ARCH ${VM_ARCH} is not x86_64 or arm64" >&2
+	exit 2
+	;;
+esac
+cmdline="console=$tty rdinit=/init panic=-1 panic_on_warn=1 oops=panic ${VM_APPEND:-}"
+
 boot() {
 	status=0
-	timeout --kill-after=10 "$timeout_s" "${VM_QEMU:-qemu-system-x86_64}" \
+	timeout --kill-after=10 "$timeout_s" "${VM_QEMU:-$qemu}" \
 		-nodefaults -display none -no-reboot \
 		-accel tcg -cpu max -smp 2 -m "${VM_MEM:-1024}" \
-		-nic none \
-		-serial "file:$console" -serial "file:$result" \
+		-nic none -serial "file:$console" "${machine[@]}" \
 		-kernel "$kernel" -initrd "$initramfs" -append "$cmdline" \
 		</dev/null || status=$?
 }
