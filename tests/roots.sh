@@ -229,6 +229,7 @@ sysroot() {
 		rm -rf --one-file-system "$cache/sysroot-$suite-$arch"-*
 		echo "roots: $arch programs for the guests in $sys" >&2
 		# The packages and, recursively, what they depend on.
+		# shellcheck disable=SC2046,SC2086 # lists of packages
 		list=$(in_root "$dir" apt-cache depends --recurse --no-recommends \
 			--no-suggests --no-conflicts --no-breaks --no-replaces \
 			--no-enhances $(printf "%s:$arch " $pkgs) |

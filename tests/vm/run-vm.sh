@@ -54,6 +54,7 @@ x86_64)
 	;;
 arm64)
 	qemu=qemu-system-aarch64 tty="ttyAMA0 tcps_result=hvc0"
+	# shellcheck disable=SC2054 # QEMU's own comma syntax
 	machine=(-M virt -device virtio-serial-pci
 		-chardev "file,id=result,path=$result"
 		-device virtconsole,chardev=result)
