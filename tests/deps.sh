@@ -11,13 +11,26 @@ set -euo pipefail
 #
 # usage: deps.sh [demo]      demo: only what tests/demo.sh needs
 
-# The demo: build for Debian 6.12 and boot it.
+# The demo: build for Debian's 6.12 and boot it.  On Debian 12 that is
+# the 6.12 series' own metapackage; on Debian 13 the default kernel.
+. /etc/os-release
+case "${VERSION_CODENAME:-}" in
+bookworm) k612=6.12-amd64 ;;
+trixie) k612=amd64 ;;
+*) echo "deps: Debian 12 (bookworm) or 13 (trixie) only, not ${PRETTY_NAME:-this}" >&2
+	exit 1 ;;
+esac
 pkgs=(
 	qemu-system-x86 busybox-static iproute2 net-tools kmod cpio gzip
 	build-essential bc flex bison libelf-dev python3
-	linux-image-6.12-amd64 linux-headers-6.12-amd64
+	linux-image-$k612 linux-headers-$k612
 )
-if [ "${1:-}" != demo ]; then
+if [ "${1:-}" = demo ]; then
+	:
+elif [ "$VERSION_CODENAME" != bookworm ]; then
+	echo "deps: the full test suite runs on Debian 12 (it proves Debian 13's kernels in a Debian 13 root); on ${PRETTY_NAME:-this} only the demo" >&2
+	exit 1
+else
 	pkgs+=(
 		sparse ccache linux-source-6.12 jq valgrind shellcheck
 		gnuplot-nox

@@ -10,11 +10,16 @@ kver_of() {
 		sed 's/^linux-\(image\|headers\)-//; s/[ ,].*//'
 }
 
-# Booted by the scenario tests.
-declare -A TCPS_KERNELS=(
-	[6.1]=$(kver_of linux-image-amd64)
-	[6.12]=$(kver_of linux-image-6.12-amd64)
-)
+# Booted by the scenario tests: on Debian 12 its two series; on Debian 13
+# (the demo) its default kernel, 6.12.
+if [ "$(. /etc/os-release && echo "$VERSION_CODENAME")" = trixie ]; then
+	declare -A TCPS_KERNELS=([6.12]=$(kver_of linux-image-amd64))
+else
+	declare -A TCPS_KERNELS=(
+		[6.1]=$(kver_of linux-image-amd64)
+		[6.12]=$(kver_of linux-image-6.12-amd64)
+	)
+fi
 
 # Every Debian kernel ABI the DKMS matrix builds for, and the ones booted
 # from the DKMS-installed tree.

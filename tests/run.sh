@@ -162,6 +162,16 @@ for entry in "${root_kernels[@]}"; do
 			python3 tests/check_transitions.py "$out/result-trans-$tag.txt"
 done
 
+# The README's demo command on a Debian 13 host, as run in the Debian 13
+# root: it installs what it needs there and prints the guest's file.
+if [ ${#root_kernels[@]} -gt 0 ]; then
+	must "demo on Debian 13 (tests/demo.sh in the Debian 13 root)" sh -c "
+		tests/roots.sh run trixie /work/tests/demo.sh >$out/demo-13.log 2>&1 &&
+		grep -q '^tcpstates 1: TCP sockets of net namespace' $out/demo-13.log &&
+		grep -q '^ESTABLISHED  *[1-9]' $out/demo-13.log &&
+		grep -q '^Total  *[1-9]' $out/demo-13.log"
+fi
+
 # Other architectures (arm64): the module cross-built W=1 -Werror in the
 # Debian 13 root against Debian's headers for it, the guest programs
 # cross-built too, and Debian's own kernel of that architecture booted
