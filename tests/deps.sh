@@ -23,7 +23,7 @@ esac
 pkgs=(
 	qemu-system-x86 busybox-static iproute2 net-tools kmod cpio gzip
 	build-essential bc flex bison libelf-dev python3
-	linux-image-$k612 linux-headers-$k612
+	"linux-image-$k612" "linux-headers-$k612"
 )
 if [ "${1:-}" = demo ]; then
 	:
