@@ -16,7 +16,7 @@
 #   KVER: the proven kernels whose headers are there
 # Prints ok/not ok lines and "passed=N failed=M".
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 
 [ $# -ge 2 ] || { echo "usage: $0 SUITE KVER..." >&2; exit 2; }
 suite=$1
@@ -110,16 +110,19 @@ installed() { # KVER VERSION: DKMS installed VERSION's module for KVER
 		in_root dkms status -m tcpstates -v "$2" -k "$1" 2>/dev/null |
 		grep -q ': installed'
 }
+want() { # yes|no KVER VERSION NAME: whether it is installed, as NAME
+	local is=no
+	installed "$2" "$3" && is=yes
+	[ "$is" = "$1" ] && ok "$4" || not_ok "$4"
+}
 check "apt install ./tcpstates-dkms (dkms $(in_root dpkg-query -W -f='${Version}' dkms))" \
 	apt-get install -y -qq "$work/$deb"
 for kv in "${proven[@]}"; do
-	installed "$kv" "$version" && ok "installed for $kv" ||
-		not_ok "installed for $kv"
+	want yes "$kv" "$version" "installed for $kv"
 done
 
 for kv in "${skip[@]}"; do
-	installed "$kv" "$version" && not_ok "nothing installed for $kv" ||
-		ok "nothing installed for $kv"
+	want no "$kv" "$version" "nothing installed for $kv"
 	check "dkms autoinstall -k $kv exits 0" dkms autoinstall -k "$kv"
 	check "the kernel postinst hook (/etc/kernel/postinst.d/dkms $kv) exits 0" \
 		/etc/kernel/postinst.d/dkms "$kv"
@@ -129,12 +132,10 @@ for kv in "${skip[@]}"; do
 	grep -q 'BUILD_EXCLUSIVE' "$logs/last.log" &&
 		ok "dkms says why it skips $kv" ||
 		not_ok "dkms says why it skips $kv: $(tail -n 3 "$logs/last.log")"
-	installed "$kv" "$version" && not_ok "still nothing installed for $kv" ||
-		ok "still nothing installed for $kv"
+	want no "$kv" "$version" "still nothing installed for $kv"
 done
 for kv in "${proven[@]}"; do
-	installed "$kv" "$version" && ok "still installed for $kv" ||
-		not_ok "still installed for $kv"
+	want yes "$kv" "$version" "still installed for $kv"
 done
 
 # Upgrade: the same source as a newer version.
@@ -149,8 +150,7 @@ rm -rf "$up"
 check "apt upgrades to $next" apt-get install -y -qq \
 	"$work/.build/tcpstates-dkms_${next}_all.deb"
 for kv in "${proven[@]}"; do
-	installed "$kv" "$next" && ok "$next installed for $kv" ||
-		not_ok "$next installed for $kv"
+	want yes "$kv" "$next" "$next installed for $kv"
 done
 [ -z "$(in_root dkms status -m tcpstates -v "$version" 2>/dev/null)" ] &&
 	ok "nothing of $version is left" || not_ok "nothing of $version is left"
