@@ -286,9 +286,11 @@ debug_suite() {
 		VM_TAG=$t-trans step "$t-trans-judge" "$out/trans-$t.log" \
 			python3 tests/check_transitions.py "$out/result-$t-trans.txt"
 	fi
-	# Churn, readers and module reloads for 60 s under KASAN and lockdep.
-	VM_APPEND="stress_seconds=60" guest "$t-stress" "$dkver" "$dko" \
-		tests/guest/stress.sh tests/stress/tcpstress
+	# Churn, readers and module reloads for 60 s under KASAN and lockdep;
+	# single-threaded TCG, as every reload patches kernel text under
+	# load (see run-vm.sh, VM_TCG_THREAD).
+	VM_TCG_THREAD=single VM_APPEND="stress_seconds=60" guest "$t-stress" \
+		"$dkver" "$dko" tests/guest/stress.sh tests/stress/tcpstress
 }
 
 debug_suite 6.12 debug

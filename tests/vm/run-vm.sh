@@ -27,6 +27,12 @@
 #   VM_KERNEL  kernel image to boot instead of /boot/vmlinuz-KVER (the
 #              debug kernel's bzImage)
 #   VM_MEM     guest memory in MiB (default 1024)
+#   VM_TCG_THREAD  "single": both vCPUs in one host thread (round robin)
+#              instead of one thread each.  For guests that patch kernel
+#              text over and over (a module reloaded under load: static
+#              keys, kprobes): multi-threaded TCG now and then runs a
+#              stale translation of a patched site, an "Oops: int3" with
+#              no patch in flight, which no real CPU does.
 set -euo pipefail
 
 [ $# -ge 4 ] || { echo "usage: $0 KVER INITRAMFS RESULT_FILE CONSOLE_LOG [TIMEOUT_SECONDS]" >&2; exit 2; }
@@ -70,7 +76,8 @@ boot() {
 	status=0
 	timeout --kill-after=10 "$timeout_s" "${VM_QEMU:-$qemu}" \
 		-nodefaults -display none -no-reboot \
-		-accel tcg -cpu max -smp 2 -m "${VM_MEM:-1024}" \
+		-accel "tcg${VM_TCG_THREAD:+,thread=$VM_TCG_THREAD}" -cpu max \
+		-smp 2 -m "${VM_MEM:-1024}" \
 		-nic none -serial "file:$console" "${machine[@]}" \
 		-kernel "$kernel" -initrd "$initramfs" -append "$cmdline" \
 		</dev/null || status=$?
