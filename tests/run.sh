@@ -165,7 +165,7 @@ done
 # The README's demo command on a Debian 13 host, as run in the Debian 13
 # root: it installs what it needs there and prints the guest's file.
 if [ ${#root_kernels[@]} -gt 0 ]; then
-	must "demo on Debian 13 (tests/demo.sh in the Debian 13 root)" sh -c "
+	must "demo-13 (the demo command, in the Debian 13 root)" sh -c "
 		tests/roots.sh run trixie /work/tests/demo.sh >$out/demo-13.log 2>&1 &&
 		grep -q '^tcpstates 1: TCP sockets of net namespace' $out/demo-13.log &&
 		grep -q '^ESTABLISHED  *[1-9]' $out/demo-13.log &&
