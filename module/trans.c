@@ -342,8 +342,8 @@ static int __net_init tcps_trans_net_init(struct net *net)
  * The core calls synchronize_rcu() between .pre_exit and .exit, on netns
  * teardown and on unregister alike.  Probes read and use the counters
  * with preemption off (tcps_trans_record()), so none still uses them once
- * .exit frees them; probes on sockets
- * that other subsystems close after .pre_exit find NULL and skip.
+ * .exit frees them; probes on sockets that other subsystems close after
+ * .pre_exit find NULL and skip.
  */
 static void __net_exit tcps_trans_net_pre_exit(struct net *net)
 {
