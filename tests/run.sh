@@ -113,18 +113,26 @@ must transdrive-build make -C tests/trans || finish
 scenario_files=(tests/scenario/scenario tools/tcpstates-static /usr/bin/jq
 	tools/tests/guest.sh)
 
+# prove TAG KVER TRANSDRIVE SCENARIO_FILE...: on one kernel, the scenario
+# (every state, against /proc/net/tcp and ss) and the transition
+# sequences (exact matrix deltas and log entries), each judged here.
+prove() {
+	local tag=$1 kver=$2 transdrive=$3
+	shift 3
+	guest "$tag" "$kver" ".build/tcpstates-$kver.ko" tests/guest/scenario.sh \
+		"$@" &&
+		VM_TAG=$tag step "$tag-scenario" "$out/scenario-$tag.log" \
+			python3 tests/check_scenario.py "$out/result-$tag.txt"
+	guest "trans-$tag" "$kver" ".build/tcpstates-$kver.ko" \
+		tests/guest/transitions.sh "$transdrive" &&
+		VM_TAG=trans-$tag step "trans-$tag-judge" "$out/trans-$tag.log" \
+			python3 tests/check_transitions.py "$out/result-trans-$tag.txt"
+}
+
 for s in "${series[@]}"; do
 	kver=${TCPS_KERNELS[$s]}
 	must "$s-module-build" make KVER="$kver" || continue
-	guest "$s" "$kver" ".build/tcpstates-$kver.ko" tests/guest/scenario.sh \
-		"${scenario_files[@]}" || continue
-	VM_TAG=$s step "$s-scenario" "$out/scenario-$s.log" \
-		python3 tests/check_scenario.py "$out/result-$s.txt"
-	# Transitions: known sequences, exact matrix deltas and log entries.
-	guest "trans-$s" "$kver" ".build/tcpstates-$kver.ko" \
-		tests/guest/transitions.sh tests/trans/transdrive || continue
-	VM_TAG=trans-$s step "trans-$s-judge" "$out/trans-$s.log" \
-		python3 tests/check_transitions.py "$out/result-trans-$s.txt"
+	prove "$s" "$kver" tests/trans/transdrive "${scenario_files[@]}"
 done
 
 # Debian 13 (6.12, and 7.3 and 7.2 from trixie-backports) and sid's
@@ -151,15 +159,8 @@ for entry in "${root_kernels[@]}"; do
 		echo "# $tag: sparse not run: $(grep -o 'C=2 specified.*' "$out/$tag-build.raw")"
 	fi
 	root_kvers[$suite]="${root_kvers[$suite]:-} $kver"
-	img=$(tests/roots.sh image "$suite" "$kver")
-	VM_KERNEL=$img guest "$tag" "$kver" ".build/tcpstates-$kver.ko" \
-		tests/guest/scenario.sh "${scenario_files[@]}" &&
-		VM_TAG=$tag step "$tag-scenario" "$out/scenario-$tag.log" \
-			python3 tests/check_scenario.py "$out/result-$tag.txt"
-	VM_KERNEL=$img guest "trans-$tag" "$kver" ".build/tcpstates-$kver.ko" \
-		tests/guest/transitions.sh tests/trans/transdrive &&
-		VM_TAG=trans-$tag step "trans-$tag-judge" "$out/trans-$tag.log" \
-			python3 tests/check_transitions.py "$out/result-trans-$tag.txt"
+	VM_KERNEL=$(tests/roots.sh image "$suite" "$kver") \
+		prove "$tag" "$kver" tests/trans/transdrive "${scenario_files[@]}"
 done
 
 # The README's demo command on a Debian 13 host, as run in the Debian 13
@@ -191,19 +192,11 @@ for entry in "${cross_kernels[@]}"; do
 		/work/tests/cross-progs.sh "$arch" aarch64-linux-gnu-gcc-14 || continue
 	sysroot=$(cat "$out/$tag.sysroot")
 	p=.build/$arch/src
-	export VM_ARCH=$arch VM_SYSROOT=$sysroot
-	VM_KERNEL=$(tests/roots.sh image "$suite" "$kver")
-	export VM_KERNEL
-	guest "$tag" "$kver" ".build/tcpstates-$kver.ko" tests/guest/scenario.sh \
+	VM_ARCH=$arch VM_SYSROOT=$sysroot \
+		VM_KERNEL=$(tests/roots.sh image "$suite" "$kver") \
+		prove "$tag" "$kver" "$p/tests/trans/transdrive" \
 		"$p/tests/scenario/scenario" "$p/tools/tcpstates-static" \
-		"$sysroot/usr/bin/jq" tools/tests/guest.sh &&
-		VM_TAG=$tag step "$tag-scenario" "$out/scenario-$tag.log" \
-			python3 tests/check_scenario.py "$out/result-$tag.txt"
-	guest "trans-$tag" "$kver" ".build/tcpstates-$kver.ko" \
-		tests/guest/transitions.sh "$p/tests/trans/transdrive" &&
-		VM_TAG=trans-$tag step "trans-$tag-judge" "$out/trans-$tag.log" \
-			python3 tests/check_transitions.py "$out/result-trans-$tag.txt"
-	unset VM_ARCH VM_SYSROOT VM_KERNEL
+		"$sysroot/usr/bin/jq" tools/tests/guest.sh
 done
 
 [ "$debug" = yes ] || finish
