@@ -8,6 +8,8 @@
 #   make check             static checks: W=1 -Werror, sparse, checkpatch, uapi
 #   make demo              boot a VM with the module and print /proc/tcpstates
 #   make test              every test (what CI runs); make test-quick: 6.12 only
+#   make test-other-host   every test on a fresh machine of the other Debian
+#                          stable release (12 <-> 13), in a root made for it
 #   make bench             read cost at 1k..100k connections, .build/bench/
 #   make bench-transitions connection rate with and without the probes
 #   make million           a million sockets, stock and debug kernels
@@ -86,6 +88,11 @@ test:
 test-quick:
 	tests/run.sh --quick
 
+test-other-host:
+	tests/roots.sh host $$(. /etc/os-release; \
+		[ "$$VERSION_CODENAME" = trixie ] && echo bookworm || echo trixie) \
+		tests/run.sh
+
 bench:
 	tests/bench/run.sh
 
@@ -101,4 +108,4 @@ clean:
 	$(MAKE) -C tests/scenario clean
 
 .PHONY: all module install dkms-install deb uninstall check demo test \
-	test-quick bench bench-transitions million clean
+	test-quick test-other-host bench bench-transitions million clean

@@ -2,11 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Debian roots for the kernels this host's Debian cannot build for: a
-# Debian 13 root (trixie + trixie-backports, gcc-14) and a sid root (its
-# own gcc), made with debootstrap from Debian's archive and cached outside
-# the checkout (under $TCPS_CACHE, keyed by its packages), like the debug
-# kernel.  Each root holds the headers of the kernels it builds for and,
-# extracted beside them, their images and modules to boot in QEMU.
+# Debian 12 root (bookworm and its security updates, gcc-12), a Debian 13
+# root (trixie, its security updates and trixie-backports, gcc-14) and a
+# sid root (its own gcc), made with debootstrap from Debian's archive and
+# cached outside the checkout (under $TCPS_CACHE, keyed by their packages
+# and sources), like the debug kernel.  Each root holds the headers of the
+# kernels it builds for and, extracted beside them, their images and
+# modules to boot in QEMU.  And a root that stands for a freshly installed
+# Debian machine, to run this project's own commands on another release.
 #
 # usage:
 #   roots.sh root SUITE          make the root (once); print its path
@@ -26,8 +29,14 @@
 #                                netstat, shells, jq) and their libraries
 #   roots.sh image SUITE KVER    the path of KVER's kernel image
 #   roots.sh run SUITE CMD...    CMD in the root, with /proc mounted and
-#                                the checkout at /work
-# SUITE: trixie or sid.  Run as root.
+#                                the checkout at /work ($TCPS_WORK if set)
+#   roots.sh host SUITE CMD...   CMD, run from a copy of the checkout, on
+#                                a Debian SUITE machine as debootstrap
+#                                leaves it (minbase: what any Debian has),
+#                                with /proc, /sys and /dev, as root; kept
+#                                between runs (what CMD installed, caches)
+#                                unless TCPS_FRESH=1
+# SUITE: bookworm, trixie or sid.  Run as root.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cache=${TCPS_CACHE:-/var/cache/tcpstates}
@@ -41,10 +50,25 @@ suite_pkgs() {
 	local base=make,libc6-dev,libelf-dev,bc,flex,bison,kmod,xz-utils,zstd
 	base=$base,ca-certificates,dkms,sparse
 	case "$1" in
+	bookworm) echo "$base,gcc-12" ;;
 	trixie) echo "$base,gcc-14" ;;
 	sid) echo "$base,gcc-16" ;;
-	*) die "unknown suite $1 (trixie or sid)" ;;
+	*) die "unknown suite $1 (bookworm, trixie or sid)" ;;
 	esac
+}
+
+# Where a root gets its packages: a stable release with its security and
+# point updates (the kernels its users run come from there), trixie with
+# backports (7.x), sid alone.
+sources() {
+	echo "deb $mirror $1 main"
+	case "$1" in
+	bookworm | trixie)
+		echo "deb $mirror $1-updates main"
+		echo "deb http://deb.debian.org/debian-security $1-security main"
+		;;
+	esac
+	[ "$1" != trixie ] || echo "deb $mirror trixie-backports main"
 }
 
 # Keyed by what goes in: a new package list makes a new root.
@@ -56,7 +80,7 @@ lock() {
 }
 
 root_dir() {
-	echo "$cache/root-$1-$(suite_pkgs "$1" | sha256sum | cut -c1-12)"
+	echo "$cache/root-$1-$({ suite_pkgs "$1"; sources "$1"; } | sha256sum | cut -c1-12)"
 }
 
 make_root() {
@@ -76,10 +100,7 @@ make_root() {
 		debootstrap --variant=minbase --include="$(suite_pkgs "$suite")" \
 			"$suite" "$dir" "$mirror" >"$dir.log" 2>&1 ||
 			{ tail -n 20 "$dir.log" >&2; die "debootstrap $suite failed"; }
-		{
-			echo "deb $mirror $suite main"
-			[ "$suite" != trixie ] || echo "deb $mirror trixie-backports main"
-		} >"$dir/etc/apt/sources.list"
+		sources "$suite" >"$dir/etc/apt/sources.list"
 		# sid's Release may be past its Valid-Until date.
 		echo 'Acquire::Check-Valid-Until "false";' \
 			>"$dir/etc/apt/apt.conf.d/99tcps-valid-until"
@@ -116,14 +137,20 @@ fresh() {
 }
 
 kver() {
-	local suite=$1 spec=$2 arch=${3:-amd64} dir dist series
+	local suite=$1 spec=$2 arch=${3:-amd64} dir dist series sel
 	dir=$(make_root "$suite")
 	fresh "$dir"
 	[ "$arch" = amd64 ] || cross_tools "$dir" "$arch"
 	dist=$suite
 	case "$spec" in *@*) dist=${spec#*@} spec=${spec%@*} ;; esac
 	if [ "$spec" = meta ]; then
-		in_root "$dir" apt-cache show "linux-headers-$arch:$arch/$dist" 2>/dev/null |
+		# The suite's own: the version apt would install (with its
+		# security updates); another's (backports): that suite's.
+		sel=/$dist
+		[ "$dist" != "$suite" ] ||
+			sel="=$(in_root "$dir" apt-cache policy "linux-headers-$arch:$arch" |
+				sed -n 's/^ *Candidate: //p')"
+		in_root "$dir" apt-cache show "linux-headers-$arch:$arch$sel" 2>/dev/null |
 			sed -n 's/^Depends: //p' | grep -o 'linux-headers-[^ ,]*' |
 			sed 's/^linux-headers-//' | sort -V | tail -n 1
 	else
@@ -262,6 +289,7 @@ run() {
 	local suite=$1 dir
 	shift
 	dir=$(make_root "$suite")
+	here=${TCPS_WORK:-$here}
 	mkdir -p "$dir/work"
 	# A private mount namespace: the mounts go away with the command.
 	unshare --mount --fork /bin/sh -c '
@@ -273,9 +301,57 @@ run() {
 		sh "$dir" "$here" "$@"
 }
 
+# A Debian SUITE machine as debootstrap leaves it, no build packages: the
+# project's commands must install what they need themselves.  The copy
+# of the checkout at /root/tcpstates is made afresh for every command
+# (what git tracks or would track; no build results), the rest is kept.
+host() {
+	local suite=$1 dir
+	shift
+	sources "$suite" >/dev/null
+	dir=$cache/host-$suite-$(sources "$suite" | sha256sum | cut -c1-12)
+	lock "host-$suite"
+	if [ "${TCPS_FRESH:-0}" = 1 ] || [ ! -f "$dir/.tcps-done" ]; then
+		findmnt -rn -o TARGET | { grep "^$cache/host-$suite-" || true; } |
+			sort -r | xargs -r umount -l
+		rm -rf --one-file-system "$cache/host-$suite"-*
+		mkdir -p "$cache"
+		echo "roots: debootstrap $suite (a fresh machine) into $dir" >&2
+		debootstrap --variant=minbase "$suite" "$dir" "$mirror" \
+			>"$dir.log" 2>&1 ||
+			{ tail -n 20 "$dir.log" >&2; die "debootstrap $suite failed"; }
+		sources "$suite" >"$dir/etc/apt/sources.list"
+		echo 'Acquire::Check-Valid-Until "false";' \
+			>"$dir/etc/apt/apt.conf.d/99tcps-valid-until"
+		touch "$dir/.tcps-done"
+	fi
+	rm -rf --one-file-system "$dir/root/tcpstates"
+	mkdir -p "$dir/root/tcpstates"
+	if git -C "$here" rev-parse --git-dir >/dev/null 2>&1; then
+		git -C "$here" ls-files -z --cached --others --exclude-standard |
+			tar -C "$here" --null --ignore-failed-read -T - -cf - |
+			tar -C "$dir/root/tcpstates" -xf -
+	else
+		tar -C "$here" --exclude=./.build -cf - . |
+			tar -C "$dir/root/tcpstates" -xf -
+	fi
+	# Its own mount namespace: /proc, /sys and /dev go with the command.
+	unshare --mount --fork /bin/sh -c '
+		dir=$1
+		shift
+		mount -t proc proc "$dir/proc" &&
+		mount -t sysfs sysfs "$dir/sys" &&
+		mount --rbind /dev "$dir/dev" &&
+		exec chroot "$dir" /usr/bin/env -i HOME=/root TERM=dumb \
+			PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+			CI="${CI:-}" LC_ALL=C.UTF-8 \
+			sh -c "cd /root/tcpstates && exec \"\$@\"" sh "$@"' \
+		sh "$dir" "$@"
+}
+
 [ "$(id -u)" -eq 0 ] || die "run as root"
 cmd=${1:-}
-[ $# -ge 2 ] || die "usage: $0 root|kver|kernel|run SUITE ..."
+[ $# -ge 2 ] || die "usage: $0 root|kver|kernel|sysroot|image|run|host SUITE ..."
 shift
 case "$cmd" in
 root) make_root "$1" ;;
@@ -284,5 +360,6 @@ sysroot) [ $# -eq 2 ] || die "usage: $0 sysroot SUITE ARCH"; sysroot "$@" ;;
 kernel) [ $# -eq 2 ] || die "usage: $0 kernel SUITE KVER"; kernel "$@" ;;
 image) [ $# -eq 2 ] || die "usage: $0 image SUITE KVER"; image "$@" ;;
 run) run "$@" ;;
+host) host "$@" ;;
 *) die "unknown command $cmd" ;;
 esac

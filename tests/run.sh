@@ -13,7 +13,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-series=(6.1 6.12)
+series=()
 static=yes
 debug=yes
 if [ "${1:-}" = --quick ]; then
@@ -95,8 +95,10 @@ finish() {
 	exit
 }
 
-must deps tests/deps.sh || finish
+must deps tests/deps.sh ${quick:+quick} || finish
 source tests/kernels.sh
+# This host's own series (6.1 and 6.12 on Debian 12, 6.12 on Debian 13).
+[ "${quick:-}" = yes ] || mapfile -t series < <(printf '%s\n' "${!TCPS_KERNELS[@]}" | sort -V)
 root_kernels=("${TCPS_ROOT_KERNELS[@]}")
 cross_kernels=("${TCPS_CROSS_KERNELS[@]}")
 [ "${quick:-}" != yes ] || root_kernels=() cross_kernels=()
@@ -135,10 +137,12 @@ for s in "${series[@]}"; do
 	prove "$s" "$kver" tests/trans/transdrive "${scenario_files[@]}"
 done
 
-# Debian 13 (6.12, and 7.3 and 7.2 from trixie-backports) and sid's
-# newest: built W=1 -Werror and sparse-clean in a Debian root with that
-# distribution's compiler, then the scenario and the transitions booted
-# from the root's own kernel image and modules.
+# Every other series Debian ships (on a Debian 12 host: Debian 13's 6.12,
+# 7.3 and 7.2 from trixie-backports, and sid's newest; on a Debian 13
+# host Debian 12's 6.1 and 6.12 instead of 13's 6.12): built W=1 -Werror
+# and sparse-clean in a Debian root with that distribution's compiler,
+# then the scenario and the transitions booted from the root's own kernel
+# image and modules.
 declare -A root_kvers=()
 for entry in "${root_kernels[@]}"; do
 	read -r tag suite spec <<<"$entry"
@@ -163,14 +167,22 @@ for entry in "${root_kernels[@]}"; do
 		prove "$tag" "$kver" tests/trans/transdrive "${scenario_files[@]}"
 done
 
-# The README's demo command on a Debian 13 host, as run in the Debian 13
-# root: it installs what it needs there and prints the guest's file.
+# The README's two commands on the other stable release (Debian 13 from
+# a Debian 12 host, and the reverse), run as on a freshly installed
+# machine of it (roots.sh host: debootstrap's minbase, kept between runs):
+# the demo, which prints the guest's file, and the quick test run, whose
+# checks count here.  The full run there is make test-other-host.
 if [ ${#root_kernels[@]} -gt 0 ]; then
-	must "demo-13 (the demo command, in the Debian 13 root)" sh -c "
-		tests/roots.sh run trixie /work/tests/demo.sh >$out/demo-13.log 2>&1 &&
-		grep -q '^tcpstates 1: TCP sockets of net namespace' $out/demo-13.log &&
-		grep -q '^ESTABLISHED  *[1-9]' $out/demo-13.log &&
-		grep -q '^Total  *[1-9]' $out/demo-13.log"
+	o=$TCPS_OTHER
+	must "demo-$o (the demo command on a Debian $o machine)" sh -c "
+		tests/roots.sh host $o tests/demo.sh >$out/demo-$o.log 2>&1 &&
+		grep -q '^tcpstates 1: TCP sockets of net namespace' $out/demo-$o.log &&
+		grep -q '^ESTABLISHED  *[1-9]' $out/demo-$o.log &&
+		grep -q '^Total  *[1-9]' $out/demo-$o.log"
+	step "quick-$o" "$out/quick-$o.log" sh -c "
+		tests/roots.sh host $o tests/run.sh --quick 2>&1 |
+		sed -e 's/^\(not \)\{0,1\}ok /&[Debian $o machine] /' \
+			-e 's/^\([0-9]*\) passed, \([0-9]*\) failed\$/passed=\1 failed=\2/'"
 fi
 
 # Other architectures (arm64): the module cross-built W=1 -Werror in the
@@ -216,13 +228,13 @@ for s in "${!TCPS_DKMS_BOOT[@]}"; do
 done
 # The .deb with the proven kernels' headers and those of kernels it must
 # skip, the hooks of a kernel upgrade, an upgrade of the package, a purge:
-# here (Debian 12, every ABI), then on Debian 13 in its root.
+# here (every ABI of this host), then in the other stable release's root.
 host_kvers=()
 for pkg in "${TCPS_DKMS_HEADERS[@]}"; do host_kvers+=("$(kver_of "$pkg")"); done
 step dkms-host "$out/dkms-host.log" tests/dkms-root.sh host "${host_kvers[@]}"
 # shellcheck disable=SC2086 # the list of kernel releases
-step dkms-trixie "$out/dkms-trixie.log" tests/dkms-root.sh trixie \
-	${root_kvers[trixie]:-}
+step "dkms-$TCPS_OTHER" "$out/dkms-$TCPS_OTHER.log" tests/dkms-root.sh \
+	"$TCPS_OTHER" ${root_kvers[$TCPS_OTHER]:-}
 
 # The transitions on PREEMPT_RT too, where softirqs run in threads.
 rtk=${TCPS_DKMS_BOOT[6.12-rt]}
