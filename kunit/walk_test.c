@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit: the lockless walk against real loopback sockets in a fresh netns,
- * and the handover rule on synthetic buckets.
+ * KUnit: the walk against real loopback sockets in a fresh netns.
  */
 #include <kunit/test.h>
 #include <linux/delay.h>
@@ -147,7 +146,7 @@ static void tcps_count_copied(struct kunit *test, struct net *net,
 }
 
 /*
- * The counting walk (no references, no copies) agrees with the copying
+ * The counting walk (no copies) agrees with the copying
  * walk on a netns holding listeners, connections and timewait sockets:
  * compared between two copying walks that agree with each other.
  */
@@ -159,9 +158,8 @@ static void tcps_walk_count_matches_copy(struct kunit *test)
 	u64 before[TCPS_STATE_SLOTS], after[TCPS_STATE_SLOTS];
 	u64 counted[TCPS_STATE_SLOTS];
 	struct tcps_test_conn c, d;
-	struct tcps_walk w;
 	struct socket *l;
-	int tries, err;
+	int tries;
 	u16 port;
 
 	l = tcps_test_listener(test, net, family, 0, false, &port);
@@ -172,13 +170,9 @@ static void tcps_walk_count_matches_copy(struct kunit *test)
 
 	for (tries = 0; tries < 100; tries++) {
 		tcps_count_copied(test, net, rows, before);
-		KUNIT_ASSERT_EQ(test, tcps_walk_init(&w, net, &init_user_ns),
-				0);
-		w.states_only = true;
 		memset(counted, 0, sizeof(counted));
-		err = tcps_walk_count(&w, counted);
-		tcps_walk_destroy(&w);
-		KUNIT_ASSERT_EQ(test, err, 0);
+		tcps_walk_count(net, counted);
+		counted[0] = 0;
 		tcps_count_copied(test, net, rows, after);
 		if (!memcmp(before, after, sizeof(before)))
 			break;
@@ -218,71 +212,12 @@ static void tcps_walk_long_chain(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, seen, want);
 }
 
-/* One bucket seen mid-handover: which copy of a tuple survives. */
-struct tcps_handover_case {
-	const char *what;
-	u8 kind_a, state_a, kind_b, state_b;
-	bool same_tuple;
-	unsigned int left;
-	u8 kept_state;	/* state of the survivor when one is left */
-};
-
-static const struct tcps_handover_case tcps_handover_cases[] = {
-	{ "full socket entering TIME_WAIT", TCPS_KIND_FULL, TCPS_FIN_WAIT2,
-	  TCPS_KIND_TW, TCPS_TIME_WAIT, true, 1, TCPS_TIME_WAIT },
-	{ "timewait first, then the full socket", TCPS_KIND_TW,
-	  TCPS_TIME_WAIT, TCPS_KIND_FULL, TCPS_CLOSING, true, 1,
-	  TCPS_TIME_WAIT },
-	{ "connect() reusing a TIME_WAIT tuple", TCPS_KIND_FULL,
-	  TCPS_SYN_SENT, TCPS_KIND_TW, TCPS_TIME_WAIT, true, 1,
-	  TCPS_SYN_SENT },
-	{ "different tuples are both kept", TCPS_KIND_FULL, TCPS_FIN_WAIT2,
-	  TCPS_KIND_TW, TCPS_TIME_WAIT, false, 2, 0 },
-	{ "a request socket is not a handover", TCPS_KIND_REQ, TCPS_SYN_RECV,
-	  TCPS_KIND_FULL, TCPS_ESTABLISHED, true, 2, 0 },
-};
-
-static void tcps_handover_desc(const struct tcps_handover_case *c, char *desc)
-{
-	strscpy(desc, c->what, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(tcps_handover, tcps_handover_cases, tcps_handover_desc);
-
-static void tcps_walk_handover(struct kunit *test)
-{
-	const struct tcps_handover_case *c = test->param_value;
-	struct tcps_row rows[2] = {};
-	struct tcps_walk w = { .rows = rows, .nrows = 2, .cap = 2 };
-	int i;
-
-	for (i = 0; i < 2; i++) {
-		rows[i].family = AF_INET;
-		rows[i].src.v4 = htonl(INADDR_LOOPBACK);
-		rows[i].dst.v4 = htonl(INADDR_LOOPBACK);
-		rows[i].sport = 40000;
-		rows[i].dport = 80;
-	}
-	rows[0].kind = c->kind_a;
-	rows[0].state = c->state_a;
-	rows[1].kind = c->kind_b;
-	rows[1].state = c->state_b;
-	if (!c->same_tuple)
-		rows[1].sport++;
-
-	tcps_drop_handovers(&w);
-	KUNIT_ASSERT_EQ(test, w.nrows, c->left);
-	if (c->left == 1)
-		KUNIT_EXPECT_EQ(test, rows[0].state, c->kept_state);
-}
-
 static struct kunit_case tcps_walk_test_cases[] = {
 	KUNIT_CASE_PARAM(tcps_walk_connection, tcps_family_gen_params),
 	KUNIT_CASE_PARAM(tcps_walk_time_wait, tcps_family_gen_params),
 	KUNIT_CASE_PARAM(tcps_walk_netns_isolation, tcps_family_gen_params),
 	KUNIT_CASE_PARAM(tcps_walk_long_chain, tcps_family_gen_params),
 	KUNIT_CASE_PARAM(tcps_walk_count_matches_copy, tcps_family_gen_params),
-	KUNIT_CASE_PARAM(tcps_walk_handover, tcps_handover_gen_params),
 	{}
 };
 

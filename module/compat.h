@@ -41,7 +41,11 @@
 #error "tcpstates: kernel feature missing: for_each_kernel_tracepoint() (CONFIG_TRACEPOINTS)"
 #endif
 
-/* sk_uid.c, sock_i_uid.c: the owner's UID, for compat_sock.h */
+/*
+ * sk_uid.c, sock_i_uid.c: the owner's UID, for compat_sock.h (which reads
+ * the socket's inode itself where there is no sk_uid(), so sock_i_uid()
+ * stands for "the inode holds the owner").  sk_ino.c: optional.
+ */
 #if !defined(TCPS_HAVE_SK_UID) && !defined(TCPS_HAVE_SOCK_I_UID)
 #error "tcpstates: kernel feature missing: sk_uid() or sock_i_uid()"
 #endif

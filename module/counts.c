@@ -3,11 +3,9 @@
  * /proc/tcpstates_counts: the per-state counters of /proc/tcpstates
  * without its rows.
  *
- * One walk of the tables that counts each chain in place (no reference,
- * no copy, nothing formatted) and copies only a chain where a handover may
- * show a connection twice; walk.c's rules (RCU per bucket, rechecks,
- * nulls restarts, handovers) make the counts those /proc/tcpstates would
- * show at the same moment.
+ * One walk of the tables that counts each chain in place under its bucket
+ * lock (no copy, nothing formatted, nothing allocated): the counts of the
+ * rows /proc/tcpstates would show, by walk.c's rules.
  *
  * The netns is the reader's at open(), pinned until release().  The walk
  * happens when a read starts at offset 0, so a reader can poll one open
@@ -27,24 +25,14 @@
 
 struct tcps_counts_file {
 	struct net *net;
-	struct user_namespace *user_ns;
 };
 
 static int tcps_counts_show(struct seq_file *m, void *v)
 {
 	struct tcps_counts_file *cf = m->private;
 	u64 counts[TCPS_STATE_SLOTS] = { 0 };
-	struct tcps_walk w;
-	int err;
 
-	err = tcps_walk_init(&w, cf->net, cf->user_ns);
-	if (err)
-		return err;
-	w.states_only = true;
-	err = tcps_walk_count(&w, counts);
-	tcps_walk_destroy(&w);
-	if (err)
-		return err;
+	tcps_walk_count(cf->net, counts);
 
 	seq_printf(m, "%s %u: TCP socket counts of net namespace %u\n",
 		   TCPSTATES_MAGIC, TCPSTATES_FORMAT_VERSION, cf->net->ns.inum);
@@ -65,7 +53,6 @@ static int tcps_counts_open(struct inode *inode, struct file *file)
 	if (!cf)
 		return -ENOMEM;
 	cf->net = get_net(current->nsproxy->net_ns);
-	cf->user_ns = file->f_cred->user_ns;
 	err = single_open(file, tcps_counts_show, cf);
 	if (err) {
 		put_net(cf->net);

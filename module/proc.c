@@ -11,7 +11,9 @@
  *
  * The counters are added when a bucket is copied, and every copied row is
  * shown exactly once, so the block matches the rows above it even while
- * sockets come and go.
+ * sockets come and go.  A read that finds no memory for a long chain
+ * fails with ENOMEM and leaves the walk where it was (see
+ * tcps_iter_fill()): the file never mixes two walks.
  */
 #include <linux/cred.h>
 #include <linux/err.h>
@@ -27,6 +29,7 @@
 enum tcps_phase {
 	TCPS_PHASE_TITLE,
 	TCPS_PHASE_ROWS,
+	TCPS_PHASE_FILL,	/* the next bucket is still to be copied */
 	TCPS_PHASE_COUNTS,
 	TCPS_PHASE_EOF,
 };
@@ -35,7 +38,7 @@ struct tcps_iter {
 	struct tcps_walk walk;
 	enum tcps_phase phase;
 	unsigned int row;	/* index in walk.rows in TCPS_PHASE_ROWS */
-	loff_t pos;		/* position of the current record; -1: unknown */
+	loff_t pos;		/* position of the current record */
 	u64 counts[TCPS_STATE_SLOTS];
 };
 
@@ -72,11 +75,20 @@ static void tcps_count_rows(u64 *counts, const struct tcps_row *rows,
 		counts[rows[n].state]++;
 }
 
-/* Copy the next non-empty bucket and count its rows. */
+/*
+ * Copy the next non-empty bucket and count its rows, if that is what the
+ * iterator waits for.  When it fails (no memory for a long chain) nothing
+ * moves: the walk stays at that bucket, so a later read retries the same
+ * step of the same walk, and the bytes a reader got before and gets after
+ * come from one walk.
+ */
 static int tcps_iter_fill(struct tcps_iter *it)
 {
-	int n = tcps_walk_next(&it->walk);
+	int n;
 
+	if (it->phase != TCPS_PHASE_FILL)
+		return 0;
+	n = tcps_walk_next(&it->walk);
 	if (n < 0)
 		return n;
 	it->row = 0;
@@ -85,32 +97,26 @@ static int tcps_iter_fill(struct tcps_iter *it)
 	return 0;
 }
 
-/* Step to the next record. */
+/* Step to the next record, and copy it if it is in a bucket to copy. */
 static int tcps_iter_advance(struct tcps_iter *it)
 {
-	int err = 0;
-
 	switch (it->phase) {
 	case TCPS_PHASE_TITLE:
-		err = tcps_iter_fill(it);
+		it->phase = TCPS_PHASE_FILL;
 		break;
 	case TCPS_PHASE_ROWS:
 		if (++it->row == it->walk.nrows)
-			err = tcps_iter_fill(it);
+			it->phase = TCPS_PHASE_FILL;
 		break;
 	case TCPS_PHASE_COUNTS:
 		it->phase = TCPS_PHASE_EOF;
 		break;
+	case TCPS_PHASE_FILL:	/* never: the record was filled first */
 	case TCPS_PHASE_EOF:
 		break;
 	}
-	if (err) {
-		/* The record here is lost: the next start() walks again. */
-		it->pos = -1;
-		return err;
-	}
 	it->pos++;
-	return 0;
+	return tcps_iter_fill(it);
 }
 
 static void *tcps_seq_start(struct seq_file *m, loff_t *pos)
@@ -118,16 +124,21 @@ static void *tcps_seq_start(struct seq_file *m, loff_t *pos)
 	struct tcps_iter *it = m->private;
 	int err;
 
-	if (*pos == it->pos)
-		return tcps_iter_record(it);
-
-	tcps_iter_rewind(it);
-	while (it->pos < *pos && it->phase != TCPS_PHASE_EOF) {
-		err = tcps_iter_advance(it);
-		if (err)
-			return ERR_PTR(err);
+	/* Anywhere but where the last read stopped: walk again. */
+	if (*pos != it->pos) {
+		tcps_iter_rewind(it);
+		while (it->pos < *pos && it->phase != TCPS_PHASE_EOF) {
+			err = tcps_iter_advance(it);
+			if (err)
+				return ERR_PTR(err);
+		}
+		if (it->pos != *pos)
+			return NULL;
 	}
-	return it->pos == *pos ? tcps_iter_record(it) : NULL;
+	err = tcps_iter_fill(it);
+	if (err)
+		return ERR_PTR(err);
+	return tcps_iter_record(it);
 }
 
 static void *tcps_seq_next(struct seq_file *m, void *v, loff_t *pos)

@@ -14,6 +14,12 @@ struct net;
 struct seq_file;
 struct user_namespace;
 
+/* An endpoint's address: v4 for AF_INET, v6 for AF_INET6. */
+union tcps_addr {
+	__be32 v4;
+	struct in6_addr v6;
+};
+
 enum tcps_kind {
 	TCPS_KIND_FULL,		/* a struct sock: listener or connection */
 	TCPS_KIND_REQ,		/* a request socket (TCP_NEW_SYN_RECV) */
@@ -21,15 +27,12 @@ enum tcps_kind {
 };
 
 /*
- * One socket as copied out under RCU.  Plain data only: it is rendered
- * after the socket reference is dropped, so nothing here may point into
- * the socket.
+ * One socket as copied out under its bucket lock.  Plain data only: it is
+ * rendered after the lock is dropped, so nothing here may point into the
+ * socket.
  */
 struct tcps_row {
-	union {
-		__be32 v4;
-		struct in6_addr v6;
-	} src, dst;
+	union tcps_addr src, dst;
 	u64 ino;
 	u32 uid;		/* already mapped into the reader's user ns */
 	u32 rxq;
@@ -50,7 +53,7 @@ enum tcps_table {
 /*
  * A cursor over the TCP tables of one netns.  Each step copies one
  * non-empty bucket into @rows, so the walk can be paused between any two
- * buckets (and rows) without holding RCU or a reference.
+ * buckets (and rows) without holding a lock or a reference.
  */
 struct tcps_walk {
 	struct net *net;
@@ -60,7 +63,6 @@ struct tcps_walk {
 	struct tcps_row *rows;	/* the last bucket copied */
 	unsigned int nrows;
 	unsigned int cap;
-	bool states_only;	/* rows get state, kind and tuple only */
 };
 
 /* walk.c */
@@ -68,7 +70,7 @@ int tcps_walk_init(struct tcps_walk *w, struct net *net,
 		   struct user_namespace *user_ns);
 void tcps_walk_rewind(struct tcps_walk *w);
 int tcps_walk_next(struct tcps_walk *w);
-int tcps_walk_count(struct tcps_walk *w, u64 *counts);
+void tcps_walk_count(struct net *net, u64 *counts);
 void tcps_walk_destroy(struct tcps_walk *w);
 
 /* states.c */
@@ -122,10 +124,7 @@ struct tcps_trans_entry {
 	u32 netns_inum;		/* shown */
 	u64 netns_cookie;	/* matched: unlike inum, never reused */
 	u64 time_ns;		/* CLOCK_MONOTONIC */
-	union {
-		__be32 v4;
-		struct in6_addr v6;
-	} saddr, daddr;
+	union tcps_addr saddr, daddr;
 	u16 sport;		/* host order; 0 while not yet bound */
 	u16 dport;
 	u8 family;		/* AF_INET or AF_INET6 */

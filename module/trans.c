@@ -40,6 +40,7 @@
 #include <net/sock.h>
 #include <net/tcp_states.h>
 
+#include "compat_reqsk.h"
 #include "tcpstates.h"
 
 /* Pernet storage (zeroed by the core before .init). */
@@ -74,6 +75,7 @@ static void tcps_trans_record(const struct sock *sk, u16 sport, u8 from,
 	struct net *net = sock_net(sk);
 	struct tcps_trans_matrix __percpu *counts;
 	struct tcps_trans_net *tn;
+	struct net_generic *gen;
 
 	/*
 	 * Preemption off, as an RCU-sched read side: it is what keeps the
@@ -86,9 +88,15 @@ static void tcps_trans_record(const struct sock *sk, u16 sport, u8 from,
 	/*
 	 * net_generic() without its rcu_read_lock(): the section above is
 	 * one already.  NULL for a netns still being set up, before our
-	 * .init ran.
+	 * .init ran.  And net_generic() trusts the id to fit the array,
+	 * which holds for a netns our registration extended; not for one
+	 * already out of the netns list, being dismantled while we
+	 * registered (its sockets still close and fire the probes), whose
+	 * array may be shorter than our id.
 	 */
-	tn = rcu_dereference_sched(net->gen)->ptr[tcps_trans_net_id];
+	gen = rcu_dereference_sched(net->gen);
+	tn = tcps_trans_net_id < READ_ONCE(gen->s.len) ?
+	     gen->ptr[tcps_trans_net_id] : NULL;
 	counts = likely(tn) ? READ_ONCE(tn->counts) : NULL;
 	if (likely(counts)) {
 		/* One non-atomic add on this CPU's copy; irq-safe on its own. */
@@ -250,6 +258,17 @@ static int tcps_trans_req_return(struct kretprobe_instance *ri,
 
 static void tcps_req_attach(void)
 {
+	/*
+	 * The return handler reads the return value as a bool: attach only
+	 * where the kernel's prototype says it is one (compat_reqsk.h),
+	 * never count what a void function left in a register.
+	 */
+	if (!tcps_reqsk_hash_add_returns_bool()) {
+		tcps_req_err = -EOPNOTSUPP;
+		pr_info("new request sockets are not observed: " TCPS_REQ_SYMBOL
+			"() does not return bool on this kernel\n");
+		return;
+	}
 	tcps_req_krp.kp.symbol_name = TCPS_REQ_SYMBOL;
 	tcps_req_krp.entry_handler = tcps_trans_req_entry;
 	tcps_req_krp.handler = tcps_trans_req_return;

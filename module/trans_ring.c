@@ -26,6 +26,7 @@
 #include <net/net_namespace.h>
 #include <net/sock.h>
 
+#include "sock_addrs.h"
 #include "tcpstates.h"
 
 static unsigned int tcps_ring_size = TCPS_RING_DEFAULT;
@@ -104,14 +105,7 @@ void tcps_ring_add(const struct sock *sk, const struct net *net, u16 sport,
 	e->time_ns = ktime_get_mono_fast_ns();
 	e->netns_inum = net->ns.inum;
 	e->netns_cookie = net->net_cookie;
-	e->family = sk->sk_family;
-	if (e->family == AF_INET6) {
-		e->saddr.v6 = sk->sk_v6_rcv_saddr;
-		e->daddr.v6 = sk->sk_v6_daddr;
-	} else {
-		e->saddr.v4 = sk->sk_rcv_saddr;
-		e->daddr.v4 = sk->sk_daddr;
-	}
+	e->family = tcps_sock_addrs(sk, &e->saddr, &e->daddr);
 	e->sport = sport;
 	e->dport = ntohs(sk->sk_dport);
 	e->from = from;

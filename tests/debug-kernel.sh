@@ -3,8 +3,8 @@
 #
 # Build (once) a debug kernel: tinyconfig plus tests/debug.config, from
 # Debian's linux-source of a series:
-#   6.12  Debian 12's linux-source-6.12, with this host's gcc through
-#         ccache (a changed fragment rebuilds in about a minute)
+#   6.12  this host's linux-source-6.12 (Debian 12's or 13's), with its
+#         gcc through ccache (a changed fragment rebuilds in about a minute)
 #   7.3   trixie-backports' linux-source-7.3, built with gcc-14 inside the
 #         Debian 13 root of tests/roots.sh
 # Cached outside the checkout (under $TCPS_CACHE, or in the root), keyed

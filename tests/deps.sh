@@ -32,7 +32,7 @@ quick) pkgs+=(jq) ;;
 *)
 	pkgs+=(
 		sparse ccache linux-source-6.12 jq valgrind shellcheck
-		gnuplot-nox
+		gnuplot-nox groff-base
 		linux-image-amd64 linux-headers-amd64
 		# The DKMS matrix: every Debian kernel ABI of this release,
 		# and RT to boot.

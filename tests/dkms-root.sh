@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# DKMS on Debian 13, in a root made by tests/roots.sh, or on this Debian 12
-# machine itself ("host"), the way apt drives it on an appliance: the .deb installed with the headers of
-# the proven kernels present, and of kernels the module does not support:
+# DKMS on another Debian release, in a root made by tests/roots.sh, or on
+# this machine itself ("host"), the way apt drives it on an appliance: the
+# .deb installed with the headers of the proven kernels present, and of
+# kernels the module does not support:
 # kernels outside dkms.conf's BUILD_EXCLUSIVE_KERNEL (build trees under
 # a future and an unproven release, and a real header package of an
 # unproven series when the archive has one).
@@ -47,7 +48,7 @@ finish() {
 	exit
 }
 if [ "$suite" = host ]; then
-	# This machine itself (Debian 12): its own apt, dkms and kernels.
+	# This machine itself: its own apt, dkms and kernels.
 	in_root() { "$@"; }
 	root=/ work=$PWD
 else

@@ -336,9 +336,12 @@ host() {
 			tar -C "$dir/root/tcpstates" -xf -
 	fi
 	# Its own mount namespace: /proc, /sys and /dev go with the command.
+	# The root bound onto itself is a mount point, as / is on a real
+	# machine: unshare(1) in there (roots.sh run) makes / private.
 	unshare --mount --fork /bin/sh -c '
 		dir=$1
 		shift
+		mount --bind "$dir" "$dir" &&
 		mount -t proc proc "$dir/proc" &&
 		mount -t sysfs sysfs "$dir/sys" &&
 		mount --rbind /dev "$dir/dev" &&

@@ -137,6 +137,21 @@ for s in "${series[@]}"; do
 	prove "$s" "$kver" tests/trans/transdrive "${scenario_files[@]}"
 done
 
+# exact TAG KVER MODULE: each held socket exactly once in every read, in
+# two one-chain netns and the shared table, under churn that frees and
+# reuses socket objects (tests/guest/exact.sh, 60 s).
+exact() {
+	VM_APPEND="${VM_APPEND:-} exact_seconds=60" guest "exact-$1" "$2" "$3" \
+		tests/guest/exact.sh tests/stress/tcpstress
+}
+# Where a reader can be stopped anywhere in a chain: preempt=full (RCU
+# read sections preemptible too) and more vCPUs than this host has cores.
+# (The lockless walk of 0.1 failed it on PREEMPT_RT, see below.)
+if [ "${quick:-}" != yes ]; then
+	VM_SMP=4 VM_APPEND=preempt=full exact 6.12 "${TCPS_KERNELS[6.12]}" \
+		".build/tcpstates-${TCPS_KERNELS[6.12]}.ko"
+fi
+
 # Every other series Debian ships (on a Debian 12 host: Debian 13's 6.12,
 # 7.3 and 7.2 from trixie-backports, and sid's newest; on a Debian 13
 # host Debian 12's 6.1 and 6.12 instead of 13's 6.12): built W=1 -Werror
@@ -243,6 +258,9 @@ if must rt-module-build make KVER="$rtk" &&
 		tests/guest/transitions.sh tests/trans/transdrive; then
 	VM_TAG=trans-rt step trans-rt-judge "$out/trans-rt.log" \
 		python3 tests/check_transitions.py "$out/result-trans-rt.txt"
+	# Softirqs and RCU readers preemptible: where the lockless walk
+	# showed connections twice (and missed held ones) under churn.
+	exact rt "$rtk" ".build/tcpstates-$rtk.ko"
 fi
 
 # A million sockets on the stock 6.12 kernel: exact, no stall report.
@@ -291,6 +309,10 @@ debug_suite() {
 		VM_TAG=$t-trans step "$t-trans-judge" "$out/trans-$t.log" \
 			python3 tests/check_transitions.py "$out/result-$t-trans.txt"
 	fi
+	# The bucket locks and the copy under them, under lockdep and KASAN
+	# (whose SLUB_RCU_DEBUG delays reuse: the stock and RT runs above
+	# are the ones that would show a reuse race).
+	exact "$t" "$dkver" "$dko"
 	# Churn, readers and module reloads for 120 s under KASAN and lockdep;
 	# single-threaded TCG, as every reload patches kernel text under
 	# load (see run-vm.sh, VM_TCG_THREAD).  Both vCPUs then share one

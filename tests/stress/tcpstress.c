@@ -5,6 +5,8 @@
  *   tcpstress churn --seconds S [--netns K] [--procs P]
  *   tcpstress read --seconds S [--file F] [--bufsizes N,N,...]
  *                  [--hold-open] [--any-netns] [--no-dup-check]
+ *   tcpstress exact --seconds S [--pairs N] [--churners C] [--readers R]
+ *                   [--unshare]
  *
  * "churn" opens and closes loopback TCP connections as fast as it can, in
  * orders that take sockets through the states a connection passes, while
@@ -17,7 +19,11 @@
  * A read cut short because the module went away is stale, not wrong: the
  * stress test unloads the module while readers hold the file open.
  *
- * Both run until their deadline; "read --seconds 0" reads once.
+ * "exact" holds known connections (in a new netns with --unshare) while
+ * churn workers and checking readers run beside them, and checks that
+ * every read shows each held socket exactly once (see cmd_exact()).
+ *
+ * All run until their deadline; "read --seconds 0" reads once.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -70,7 +76,9 @@ static __noreturn void usage(void)
 	fprintf(stderr,
 		"usage: tcpstress churn --seconds S [--netns K] [--procs P]\n"
 		"       tcpstress read --seconds S [--file F] [--bufsizes N,N,...]\n"
-		"                      [--hold-open] [--any-netns] [--no-dup-check]\n");
+		"                      [--hold-open] [--any-netns] [--no-dup-check]\n"
+		"       tcpstress exact --seconds S [--pairs N] [--churners C]\n"
+		"                       [--readers R] [--unshare]\n");
 	exit(2);
 }
 
@@ -157,6 +165,7 @@ struct knob {
 #define TW_REUSE	"/proc/sys/net/ipv4/tcp_tw_reuse"
 #define TW_MAX		"/proc/sys/net/ipv4/tcp_max_tw_buckets"
 #define CHILD_EHASH	"/proc/sys/net/ipv4/tcp_child_ehash_entries"
+#define EHASH_ENTRIES	"/proc/sys/net/ipv4/tcp_ehash_entries"
 
 static void knobs_set(struct knob *k, size_t n, bool quiet)
 {
@@ -933,7 +942,7 @@ static int cmd_churn(int argc, char **argv)
 /* Longer than any line the format has: a longer one is garbage. */
 #define LINE_MAX_LEN	512
 #define FIELDS_MAX	32
-#define KEY_LEN		112
+#define KEY_LEN		128
 /* Bad reads described on stderr; the first one is also shown whole. */
 #define COMPLAINTS_MAX	20
 #define READ_MAX	(256u << 20)
@@ -1294,6 +1303,8 @@ struct reader {
 	unsigned int nsizes, next_size;
 	bool hold_open, dup_check;
 	unsigned long long netns;
+	const struct key *expect;	/* held connections: each exactly once */
+	size_t nexpect;
 	char *buf;
 	size_t cap;
 	struct check ck;
@@ -1380,6 +1391,16 @@ static enum pass read_pass(struct reader *r, int fd, const char *which)
 	}
 	if (!check_read(&r->ck, r->buf, len, r->netns, r->dup_check)) {
 		complain(r, "%s fd: %s", which, r->ck.why);
+		show_read(r, len);
+		return PASS_BAD;
+	}
+	/* check_dups() sorted the keys and found none twice. */
+	for (id = 0; (size_t)id < r->nexpect; id++) {
+		if (bsearch(&r->expect[id], r->ck.keys, r->ck.nkeys,
+			    sizeof(*r->ck.keys), key_cmp))
+			continue;
+		complain(r, "%s fd: a held connection is missing: %s", which,
+			 r->expect[id].s);
 		show_read(r, len);
 		return PASS_BAD;
 	}
@@ -1528,6 +1549,218 @@ static int cmd_read(int argc, char **argv)
 	return r.bad ? 1 : 0;
 }
 
+/* ---- exact: held connections, each shown exactly once under churn ---- */
+
+#define EXACT_PAIRS_MAX		4096
+#define EXACT_READERS_MAX	8
+#define EXACT_TW_MAX		"64"
+
+/* "127.0.0.1:5001" or "[::1]:6001", as the rows write an endpoint. */
+static void endpoint(char *buf, size_t size, const struct sockaddr_storage *ss)
+{
+	char ip[INET6_ADDRSTRLEN] = "?";
+
+	if (ss->ss_family == AF_INET) {
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)ss)->sin_addr,
+			  ip, sizeof(ip));
+		snprintf(buf, size, "%s:%u", ip, port_of(ss));
+	} else {
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ss)->sin6_addr,
+			  ip, sizeof(ip));
+		snprintf(buf, size, "[%s]:%u", ip, port_of(ss));
+	}
+}
+
+/* The reader's key of connected socket @fd's row. */
+static void key_of_fd(struct key *k, int fd)
+{
+	struct sockaddr_storage l, f;
+	socklen_t ll = sizeof(l), fl = sizeof(f);
+	char ls[56], fs[56];
+
+	if (getsockname(fd, (struct sockaddr *)&l, &ll) ||
+	    getpeername(fd, (struct sockaddr *)&f, &fl))
+		die("hold: getsockname/getpeername: %s", strerror(errno));
+	endpoint(ls, sizeof(ls), &l);
+	endpoint(fs, sizeof(fs), &f);
+	snprintf(k->s, sizeof(k->s), "%s %s %s",
+		 l.ss_family == AF_INET ? "tcp" : "tcp6", ls, fs);
+}
+
+/*
+ * Hold @pairs established connections, alternately IPv4 and IPv6, and
+ * their two listeners; the connections' keys go to @keys (2 * pairs of
+ * them; listeners have no key: SO_REUSEPORT ones may share a tuple).
+ */
+static size_t exact_hold(unsigned int pairs, struct key *keys)
+{
+	static const char *const ip[2] = { "127.0.0.1", "::1" };
+	struct sockaddr_storage ss;
+	int l[2], i, c, s;
+	size_t n = 0;
+	socklen_t len;
+
+	for (i = 0; i < 2; i++) {
+		int family = i ? AF_INET6 : AF_INET;
+
+		l[i] = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		len = make_addr(&ss, family, ip[i], 0);
+		if (l[i] < 0 || bind(l[i], (struct sockaddr *)&ss, len) ||
+		    listen(l[i], pairs + 16))
+			die("hold: listener: %s", strerror(errno));
+	}
+	for (i = 0; i < (int)pairs; i++) {
+		int family = i & 1 ? AF_INET6 : AF_INET;
+
+		len = make_addr(&ss, family, ip[i & 1], local_port(l[i & 1]));
+		c = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (c < 0 || connect(c, (struct sockaddr *)&ss, len))
+			die("hold: connect: %s", strerror(errno));
+		s = accept4(l[i & 1], NULL, NULL, SOCK_CLOEXEC);
+		if (s < 0)
+			die("hold: accept: %s", strerror(errno));
+		key_of_fd(&keys[n++], c);
+		key_of_fd(&keys[n++], s);
+	}
+	return n;
+}
+
+/* A checking reader of /proc/tcpstates until @deadline; exits 0 if all was right. */
+static __noreturn void exact_reader(const struct key *keys, size_t nkeys,
+				    const char *sizes, uint64_t deadline,
+				    const char *name)
+{
+	struct reader r;
+	int fd, held = -1;
+
+	child_setup();
+	memset(&r, 0, sizeof(r));
+	r.file = TCPSTATES_PROC_PATH;
+	r.dup_check = true;
+	r.hold_open = true;
+	r.expect = keys;
+	r.nexpect = nkeys;
+	parse_sizes(&r, sizes);
+	r.netns = own_netns();
+	do {
+		fd = open_retry(&r, deadline);
+		if (fd >= 0) {
+			read_pass(&r, fd, "fresh");
+			close(fd);
+		}
+		held_pass(&r, &held, deadline);
+	} while (now_ms() < deadline);
+	close_fd(&held);
+	printf("%s reads=%llu rows=%llu bad=%llu\n", name, r.reads, r.rows, r.bad);
+	fflush(stdout);
+	_exit(r.bad || !r.reads ? 1 : 0);
+}
+
+/*
+ * tcpstress exact: in this netns (or, with --unshare, a new one: with
+ * net.ipv4.tcp_child_ehash_entries=1 set by the caller, a netns whose
+ * sockets all share ONE chain), hold known connections while churn
+ * workers open and close others as fast as they can (some reset with
+ * SO_LINGER 0, so their objects are freed and reused at once), and
+ * readers with small and large buffers check every read: each held
+ * socket shown exactly once, no connection twice, counters equal to rows.
+ */
+static int cmd_exact(int argc, char **argv)
+{
+	static const char *const sizes[] = { "1,7,100,4096", "65536,1048576" };
+	unsigned long seconds = 0, pairs = 50, churners = 2, readers = 4;
+	bool own = false;
+	char ehash[32];
+	pid_t pid[EXACT_READERS_MAX + 64];
+	unsigned int i, n = 0, bad = 0;
+	struct shared *sh;
+	uint64_t deadline;
+	struct key *keys;
+	size_t nkeys;
+	int a, status;
+
+	for (a = 2; a < argc; a++) {
+		if (!strcmp(argv[a], "--seconds"))
+			seconds = opt_num(argv[a], argv[a + 1], 1, 86400), a++;
+		else if (!strcmp(argv[a], "--pairs"))
+			pairs = opt_num(argv[a], argv[a + 1], 1, EXACT_PAIRS_MAX), a++;
+		else if (!strcmp(argv[a], "--churners"))
+			churners = opt_num(argv[a], argv[a + 1], 0, 64), a++;
+		else if (!strcmp(argv[a], "--readers"))
+			readers = opt_num(argv[a], argv[a + 1], 1, EXACT_READERS_MAX), a++;
+		else if (!strcmp(argv[a], "--unshare"))
+			own = true;
+		else
+			usage();
+	}
+	if (!seconds)
+		usage();
+	signal(SIGPIPE, SIG_IGN);
+	if (own) {
+		/*
+		 * Few TIME_WAIT sockets: short reads, so many of them, and
+		 * most closes free their socket at once, for reuse.
+		 */
+		struct knob knobs[] = {
+			{ PORT_RANGE, "1024 65535", "", false },
+			{ TW_REUSE, "1", "", false },
+			{ TW_MAX, EXACT_TW_MAX, "", false },
+		};
+
+		if (unshare(CLONE_NEWNET) || lo_up())
+			die("exact: new netns: %s", strerror(errno));
+		knobs_set(knobs, ARRAY_SIZE(knobs), false);
+	}
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	keys = calloc(2 * pairs, sizeof(*keys));
+	if (sh == MAP_FAILED || !keys)
+		die("out of memory");
+	nkeys = exact_hold(pairs, keys);
+	qsort(keys, nkeys, sizeof(*keys), key_cmp);
+
+	deadline = now_ms() + seconds * 1000;
+	fflush(NULL);
+	for (i = 0; i < churners; i++) {
+		pid[n] = fork();
+		if (pid[n] < 0)
+			die("fork: %s", strerror(errno));
+		if (!pid[n]) {
+			char name[24];
+
+			child_setup();
+			snprintf(name, sizeof(name), "churn%u", i);
+			worker_run(sh, name, deadline);
+			_exit(0);
+		}
+		n++;
+	}
+	for (i = 0; i < readers; i++) {
+		pid[n] = fork();
+		if (pid[n] < 0)
+			die("fork: %s", strerror(errno));
+		if (!pid[n]) {
+			char name[24];
+
+			snprintf(name, sizeof(name), "reader%u", i);
+			exact_reader(keys, nkeys, sizes[i % 2], deadline, name);
+		}
+		n++;
+	}
+	for (i = 0; i < n; i++) {
+		if (waitpid(pid[i], &status, 0) != pid[i] || !WIFEXITED(status) ||
+		    WEXITSTATUS(status))
+			bad++;
+	}
+	/* The table this netns uses: its own size, or negative (shared). */
+	if (file_read(EHASH_ENTRIES, ehash, sizeof(ehash)))
+		snprintf(ehash, sizeof(ehash), "unknown");
+	ehash[strcspn(ehash, "\n")] = '\0';
+	printf("exact netns=%llu ehash_entries=%s held=%zu connections=%lu errors=%lu bad_processes=%u\n",
+	       own_netns(), ehash, nkeys, sh->conns, sh->errors, bad);
+	return bad || !sh->conns ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -1536,5 +1769,7 @@ int main(int argc, char **argv)
 		return cmd_churn(argc, argv);
 	if (!strcmp(argv[1], "read"))
 		return cmd_read(argc, argv);
+	if (!strcmp(argv[1], "exact"))
+		return cmd_exact(argc, argv);
 	usage();
 }

@@ -27,6 +27,9 @@
 #   VM_KERNEL  kernel image to boot instead of /boot/vmlinuz-KVER (the
 #              debug kernel's bzImage)
 #   VM_MEM     guest memory in MiB (default 1024)
+#   VM_SMP     vCPUs (default 2); more than the host's cores makes TCG
+#              stop a vCPU anywhere, mid-chain in a walk too, as an
+#              overcommitted hypervisor does
 #   VM_TCG_THREAD  "single": both vCPUs in one host thread (round robin)
 #              instead of one thread each.  For guests that patch kernel
 #              text over and over (a module reloaded under load: static
@@ -77,7 +80,7 @@ boot() {
 	timeout --kill-after=10 "$timeout_s" "${VM_QEMU:-$qemu}" \
 		-nodefaults -display none -no-reboot \
 		-accel "tcg${VM_TCG_THREAD:+,thread=$VM_TCG_THREAD}" -cpu max \
-		-smp 2 -m "${VM_MEM:-1024}" \
+		-smp "${VM_SMP:-2}" -m "${VM_MEM:-1024}" \
 		-nic none -serial "file:$console" "${machine[@]}" \
 		-kernel "$kernel" -initrd "$initramfs" -append "$cmdline" \
 		</dev/null || status=$?
