@@ -15,11 +15,13 @@
 
 /*
  * Fill @src and @dst from @sk; return its family.  An IPv4 SYN to a
- * dual-stack IPv6 listener makes an AF_INET6 request socket whose IPv6
- * address fields are never written (the IPv4 ops fill in the IPv4 ones,
- * and with init_on_alloc=0 the others hold what the slab object held
- * before): show the v4-mapped IPv4 addresses, which is what the child
- * socket will have.
+ * dual-stack IPv6 listener makes an AF_INET6 request socket set up by the
+ * IPv4 ops: its addresses are the IPv4 fields, written by
+ * tcp_v4_init_req() with sk_rcv_saddr_set() and sk_daddr_set(), which
+ * also write the v4-mapped IPv6 fields on every kernel this builds for.
+ * Show the mapped IPv4 fields, what the child socket will have, and do
+ * not depend on that helper detail: an unwritten IPv6 field would hold
+ * whatever the slab object held before (init_on_alloc=0).
  */
 static inline u8 tcps_sock_addrs(const struct sock *sk, union tcps_addr *src,
 				 union tcps_addr *dst)

@@ -6,6 +6,7 @@
 #ifndef _TCPS_TCPSTATES_H
 #define _TCPS_TCPSTATES_H
 
+#include <linux/gfp.h>
 #include <linux/in6.h>
 #include <linux/types.h>
 #include <linux/tcpstates.h>
@@ -13,6 +14,13 @@
 struct net;
 struct seq_file;
 struct user_namespace;
+
+/*
+ * Memory a read or an open takes for an unprivileged user: charged to
+ * their memory cgroup, and ENOMEM at its limit rather than its OOM
+ * killer.
+ */
+#define TCPS_GFP_READER	(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL)
 
 /* An endpoint's address: v4 for AF_INET, v6 for AF_INET6. */
 union tcps_addr {

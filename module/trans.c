@@ -349,7 +349,8 @@ static int __net_init tcps_trans_net_init(struct net *net)
 	struct tcps_trans_net *tn = net_generic(net, tcps_trans_net_id);
 	struct tcps_trans_matrix __percpu *counts;
 
-	counts = alloc_percpu(struct tcps_trans_matrix);
+	/* Charged to whoever makes the netns: any user, with a user ns. */
+	counts = alloc_percpu_gfp(struct tcps_trans_matrix, GFP_KERNEL_ACCOUNT);
 	if (!counts)
 		return -ENOMEM;
 	/* A probe on another CPU may load it now: publish zeroed memory. */

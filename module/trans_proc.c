@@ -95,7 +95,7 @@ static int tcps_trans_show(struct seq_file *m, void *v)
 	int err;
 
 	/* 1.5 KiB: too much for the stack. */
-	sum = kmalloc(sizeof(*sum), GFP_KERNEL);
+	sum = kmalloc(sizeof(*sum), TCPS_GFP_READER);
 	if (!sum)
 		return -ENOMEM;
 	err = tcps_trans_counts(net, sum);

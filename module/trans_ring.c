@@ -196,9 +196,14 @@ int tcps_ring_snapshot(struct tcps_trans_log *log, u64 netns_cookie)
 	struct tcps_trans_entry *out, *cpu_buf, *merged;
 	int err = -ENOMEM;
 
-	out = kvmalloc_array(size, sizeof(*out), GFP_KERNEL);
-	cpu_buf = kvmalloc_array(size, sizeof(*cpu_buf), GFP_KERNEL);
-	merged = kvmalloc_array(size, sizeof(*merged), GFP_KERNEL);
+	/*
+	 * Any user may open the log, as often as their file limit allows:
+	 * charge what it takes to their memory cgroup, and fail with ENOMEM
+	 * at its limit rather than wake its OOM killer (RETRY_MAYFAIL).
+	 */
+	out = kvmalloc_array(size, sizeof(*out), TCPS_GFP_READER);
+	cpu_buf = kvmalloc_array(size, sizeof(*cpu_buf), TCPS_GFP_READER);
+	merged = kvmalloc_array(size, sizeof(*merged), TCPS_GFP_READER);
 	if (!out || !cpu_buf || !merged)
 		goto out_free;
 
@@ -229,9 +234,12 @@ int tcps_ring_snapshot(struct tcps_trans_log *log, u64 netns_cookie)
 		swap(out, merged);
 		cond_resched();
 	}
-	log->entries = out;
+	/* An open file keeps only what it shows (maybe nothing). */
+	log->entries = kvmalloc_array(max(n, 1U), sizeof(*out), TCPS_GFP_READER);
+	if (!log->entries)
+		goto out_free;
+	memcpy(log->entries, out, n * sizeof(*out));
 	log->n = n;
-	out = NULL;
 	err = 0;
 out_free:
 	kvfree(merged);

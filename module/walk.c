@@ -164,7 +164,7 @@ static int tcps_grow(struct tcps_walk *w, unsigned int want)
 	unsigned int cap = max(w->cap * 2, want + want / 4);
 	struct tcps_row *rows;
 
-	rows = kvmalloc_array(cap, sizeof(*rows), GFP_KERNEL_ACCOUNT);
+	rows = kvmalloc_array(cap, sizeof(*rows), TCPS_GFP_READER);
 	if (!rows)
 		return -ENOMEM;
 	kvfree(w->rows);
@@ -335,7 +335,7 @@ int tcps_walk_init(struct tcps_walk *w, struct net *net,
 	w->net = net;
 	w->user_ns = user_ns;
 	w->cap = TCPS_ROWS_INITIAL;
-	w->rows = kvmalloc_array(w->cap, sizeof(*w->rows), GFP_KERNEL_ACCOUNT);
+	w->rows = kvmalloc_array(w->cap, sizeof(*w->rows), TCPS_GFP_READER);
 	if (!w->rows)
 		return -ENOMEM;
 	tcps_walk_rewind(w);

@@ -40,8 +40,10 @@ LOG_ROW = re.compile(r"^(\d+)\.(\d{9}) +(\d+) +(tcp6?) +([A-Z_0-9]+) +"
                      r"([A-Z_0-9]+) +(\S+) +(\S+)$")
 NETNS = re.compile(r"^net:\[(\d+)\]$")
 
-# The sequences the guest runs, each alone in a netns; "-6": over IPv6.
-SEQUENCES = ["client-close", "client-close-6", "server-close",
+# The sequences the guest runs, each alone in a netns; "-6": over IPv6;
+# "-mapped": IPv4 clients of a dual-stack [::] listener.
+SEQUENCES = ["client-close", "client-close-6", "client-close-mapped",
+             "server-close",
              "client-shutdown", "simultaneous-close", "crossed-close",
              "full-accept-queue", "listener-close"]
 
@@ -140,9 +142,12 @@ class Expect:
         self.add(c, "state", "CLOSE", "SYN_SENT", local=no_port(cs["local"]))
         if s is None:
             return
+        # The request socket has the child's family and endpoints (an
+        # IPv4 client of a [::] listener: tcp6, v4-mapped).
+        ss = self.socks[s]
         self.items.append((c + "-req", "request",
-                           (cs["proto"], "LISTEN", "NEW_SYN_RECV",
-                            cs["remote"], cs["local"])))
+                           (ss["proto"], "LISTEN", "NEW_SYN_RECV",
+                            ss["local"], ss["remote"])))
         self.add(c, "state", "SYN_SENT", "ESTABLISHED")
         if CHILD_OWN_ENDPOINTS:
             self.add(s, "state", "LISTEN", "SYN_RECV")
@@ -441,7 +446,7 @@ def main():
     attached = {h for h in HOOKS if hooks.get(h, ("",))[0] == "attached"}
 
     for tag in SEQUENCES:
-        seq = tag[:-2] if tag.endswith("-6") else tag
+        seq = re.sub(r"-(6|mapped)$", "", tag)
         judge_sequence(judge, sections, tag, [seq], attached)
     # The ring test: the module reloaded with trans_ring_size=N.
     rings = [m for m in (re.match(r"^seq:ring(\d+):driver$", n)

@@ -150,6 +150,7 @@ cat $TRANS >/tmp/init-before
 
 run_seq client-close client-close
 run_seq client-close-6 -6 client-close
+run_seq client-close-mapped -m client-close
 run_seq server-close server-close
 run_seq client-shutdown client-shutdown
 run_seq simultaneous-close simultaneous-close

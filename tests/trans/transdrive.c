@@ -3,7 +3,10 @@
  * transdrive - drive known TCP state sequences over loopback for the
  * transitions test, and the connection-rate benchmark.
  *
- *   transdrive [-6] SEQUENCE...  run sequences one after the other
+ *   transdrive [-6|-m] SEQUENCE...  run sequences one after the other;
+ *                              -6: over IPv6; -m: IPv4 clients of a
+ *                              dual-stack IPv6 listener on [::] (the
+ *                              server side shows v4-mapped addresses)
  *   transdrive bench SECONDS   connect/accept/close loop; prints the rate
  *
  * Run each sequence in a fresh network namespace with lo up ("unshare -n"),
@@ -67,6 +70,8 @@ enum {
 };
 
 static int family = AF_INET;
+/* -m: the listener is AF_INET6 on [::], the clients AF_INET. */
+static bool mapped;
 
 static __printf(1, 2) __noreturn void fail(const char *fmt, ...);
 static void fail(const char *fmt, ...)
@@ -168,7 +173,7 @@ static void print_sock(const struct sock_ends *e)
 	format_sa(&e->local, l, sizeof(l));
 	format_sa(&e->remote, r, sizeof(r));
 	printf("SOCK %s %s %s %s\n", e->role,
-	       family == AF_INET6 ? "tcp6" : "tcp", l, r);
+	       e->local.ss_family == AF_INET6 ? "tcp6" : "tcp", l, r);
 	fflush(stdout);
 }
 
@@ -193,7 +198,7 @@ static void listener_ends(int fd, const char *role, struct sock_ends *e)
 	if (getsockname(fd, (struct sockaddr *)&e->local, &len))
 		fail("getsockname %s: %s", role, strerror(errno));
 	memset(&e->remote, 0, sizeof(e->remote));
-	e->remote.ss_family = family;
+	e->remote.ss_family = e->local.ss_family;
 }
 
 /*
@@ -203,7 +208,8 @@ static void listener_ends(int fd, const char *role, struct sock_ends *e)
  */
 static int proc_state_timer(const struct sock_ends *e, unsigned int *timer)
 {
-	const char *path = family == AF_INET6 ? "/proc/net/tcp6" : "/proc/net/tcp";
+	const char *path = e->local.ss_family == AF_INET6 ? "/proc/net/tcp6" :
+							    "/proc/net/tcp";
 	char want_l[64], want_r[64], line[512], l[64], r[64];
 	unsigned int st, tr;
 	int state = ST_GONE;
@@ -280,21 +286,43 @@ static void set_int(int fd, int level, int name, int val, const char *what)
 		fail("setsockopt %s: %s", what, strerror(errno));
 }
 
-static int tcp_socket(void)
+static int tcp_socket_of(int fam)
 {
-	int fd = socket(family, SOCK_STREAM, 0);
+	int fd = socket(fam, SOCK_STREAM, 0);
 
 	if (fd < 0)
 		fail("socket: %s", strerror(errno));
 	return fd;
 }
 
-/* A listener on loopback:PORT; @rcvbuf > 0 is inherited by children. */
+static int tcp_socket(void)
+{
+	return tcp_socket_of(family);
+}
+
+/*
+ * A listener on loopback:PORT, or with -m on [::]:PORT taking IPv4
+ * clients too; @rcvbuf > 0 is inherited by children.
+ */
 static int listener(int backlog, int rcvbuf, struct sock_ends *e)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = make_sa(&ss, PORT);
-	int fd = tcp_socket();
+	int fd;
+
+	if (mapped) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+
+		memset(&ss, 0, sizeof(ss));
+		s6->sin6_family = AF_INET6;
+		s6->sin6_addr = in6addr_any;
+		s6->sin6_port = htons(PORT);
+		len = sizeof(*s6);
+		fd = tcp_socket_of(AF_INET6);
+		set_int(fd, IPPROTO_IPV6, IPV6_V6ONLY, 0, "IPV6_V6ONLY");
+	} else {
+		fd = tcp_socket();
+	}
 
 	set_int(fd, SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
 	if (rcvbuf)
@@ -330,12 +358,31 @@ static int accept_one(int lfd, const char *role, struct sock_ends *e)
 }
 
 /* The accept-queue child of a connection, by the client's ends. */
+/* An IPv4 address as an AF_INET6 socket has it: ::ffff:a.b.c.d. */
+static void v4_mapped(struct sockaddr_storage *ss)
+{
+	struct sockaddr_in s4 = *(const struct sockaddr_in *)ss;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	s6->sin6_family = AF_INET6;
+	s6->sin6_port = s4.sin_port;
+	s6->sin6_addr.s6_addr[10] = 0xff;
+	s6->sin6_addr.s6_addr[11] = 0xff;
+	memcpy(&s6->sin6_addr.s6_addr[12], &s4.sin_addr, 4);
+}
+
+/* The server side of @client's connection (a child of the listener). */
 static void child_ends(const struct sock_ends *client, const char *role,
 		       struct sock_ends *e)
 {
 	e->role = role;
 	e->local = client->remote;
 	e->remote = client->local;
+	if (mapped) {
+		v4_mapped(&e->local);
+		v4_mapped(&e->remote);
+	}
 }
 
 static void close_fd(int fd, const char *role)
@@ -834,7 +881,7 @@ static __noreturn void usage(void)
 {
 	unsigned int i;
 
-	fprintf(stderr, "usage: transdrive [-6] SEQUENCE... | bench SECONDS\nsequences:");
+	fprintf(stderr, "usage: transdrive [-6|-m] SEQUENCE... | bench SECONDS\nsequences:");
 	for (i = 0; i < sizeof(sequences) / sizeof(sequences[0]); i++)
 		fprintf(stderr, " %s", sequences[i].name);
 	fprintf(stderr, "\n");
@@ -863,6 +910,10 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc > 1 && !strcmp(argv[1], "-6")) {
 		family = AF_INET6;
+		argv++;
+		argc--;
+	} else if (argc > 1 && !strcmp(argv[1], "-m")) {
+		mapped = true;
 		argv++;
 		argc--;
 	}
