@@ -11,7 +11,11 @@
 
 static inline bool tcps_reqsk_hash_add_returns_bool(void)
 {
-	return IS_ENABLED(TCPS_HAVE_REQSK_HASH_ADD_BOOL);
+#ifdef TCPS_HAVE_REQSK_HASH_ADD_BOOL
+	return true;
+#else
+	return false;
+#endif
 }
 
 #endif /* _TCPS_COMPAT_REQSK_H */

@@ -18,9 +18,10 @@ struct user_namespace;
 /*
  * Memory a read or an open takes for an unprivileged user: charged to
  * their memory cgroup, and ENOMEM at its limit rather than its OOM
- * killer.
+ * killer, without a warning on the console they could repeat at will.
  */
-#define TCPS_GFP_READER	(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL)
+#define TCPS_GFP_READER	\
+	(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
 
 /* An endpoint's address: v4 for AF_INET, v6 for AF_INET6. */
 union tcps_addr {

@@ -60,18 +60,24 @@ static struct inet_hashinfo *tcps_hashinfo(const struct tcps_walk *w)
 	return w->net->ipv4.tcp_death_row.hashinfo;
 }
 
-/* The chain of @w's current bucket, and the lock that guards it. */
-static struct hlist_nulls_head *tcps_bucket(const struct tcps_walk *w,
-					    spinlock_t **lock)
+/* The chain of @w's current bucket. */
+static struct hlist_nulls_head *tcps_bucket(const struct tcps_walk *w)
 {
 	struct inet_hashinfo *h = tcps_hashinfo(w);
 
-	if (w->table == TCPS_TABLE_LISTEN) {
-		*lock = &h->lhash2[w->bucket].lock;
+	if (w->table == TCPS_TABLE_LISTEN)
 		return &h->lhash2[w->bucket].nulls_head;
-	}
-	*lock = inet_ehash_lockp(h, w->bucket);
 	return &h->ehash[w->bucket].chain;
+}
+
+/* The lock TCP takes to change that chain. */
+static spinlock_t *tcps_bucket_lock(const struct tcps_walk *w)
+{
+	struct inet_hashinfo *h = tcps_hashinfo(w);
+
+	if (w->table == TCPS_TABLE_LISTEN)
+		return &h->lhash2[w->bucket].lock;
+	return inet_ehash_lockp(h, w->bucket);
 }
 
 static void tcps_copy_addrs(struct tcps_row *r, const struct sock *sk)
@@ -121,10 +127,11 @@ static void tcps_copy_full(struct tcps_walk *w, struct tcps_row *r,
 static u8 tcps_sock_state_id(const struct tcps_walk *w, const struct sock *sk,
 			     int state)
 {
+	bool listen_table = w->table == TCPS_TABLE_LISTEN;
+	bool listener = state == TCP_LISTEN;
 	int substate = 0;
 
-	if (!net_eq(sock_net(sk), w->net) ||
-	    (state == TCP_LISTEN) != (w->table == TCPS_TABLE_LISTEN))
+	if (!net_eq(sock_net(sk), w->net) || listener != listen_table)
 		return 0;
 	if (state == TCP_TIME_WAIT)
 		substate = READ_ONCE(inet_twsk(sk)->tw_substate);
@@ -183,15 +190,14 @@ static int tcps_copy_bucket(struct tcps_walk *w)
 	struct hlist_nulls_node *node;
 	struct hlist_nulls_head *head;
 	unsigned int over;
-	spinlock_t *lock;
 	struct sock *sk;
 	int err;
 
-	head = tcps_bucket(w, &lock);
+	head = tcps_bucket(w);
 	for (;;) {
 		w->nrows = 0;
 		over = 0;
-		spin_lock_bh(lock);
+		spin_lock_bh(tcps_bucket_lock(w));
 		sk_nulls_for_each(sk, node, head) {
 			if (w->nrows == w->cap) {
 				/* Measure what did not fit, for one regrowth. */
@@ -201,7 +207,7 @@ static int tcps_copy_bucket(struct tcps_walk *w)
 			if (tcps_copy_sock(w, &w->rows[w->nrows], sk))
 				w->nrows++;
 		}
-		spin_unlock_bh(lock);
+		spin_unlock_bh(tcps_bucket_lock(w));
 		if (!over)
 			return 0;
 		err = tcps_grow(w, w->nrows + over);
@@ -226,7 +232,6 @@ int tcps_walk_next(struct tcps_walk *w)
 	struct inet_hashinfo *h = tcps_hashinfo(w);
 	struct hlist_nulls_head *head;
 	unsigned int skipped = 0;
-	spinlock_t *lock;
 	int err;
 
 	w->nrows = 0;
@@ -241,7 +246,7 @@ int tcps_walk_next(struct tcps_walk *w)
 			w->table = TCPS_TABLE_END;
 			break;
 		}
-		head = tcps_bucket(w, &lock);
+		head = tcps_bucket(w);
 
 		/* Peeking at the head pointer needs no lock: never followed. */
 		if (hlist_nulls_empty(head)) {
@@ -269,16 +274,15 @@ static void tcps_count_chain(struct tcps_walk *w, u64 *counts)
 {
 	struct hlist_nulls_node *node;
 	struct hlist_nulls_head *head;
-	spinlock_t *lock;
 	struct sock *sk;
 
-	head = tcps_bucket(w, &lock);
+	head = tcps_bucket(w);
 	if (hlist_nulls_empty(head))
 		return;
-	spin_lock_bh(lock);
+	spin_lock_bh(tcps_bucket_lock(w));
 	sk_nulls_for_each(sk, node, head)
 		counts[tcps_sock_state_id(w, sk, inet_sk_state_load(sk))]++;
-	spin_unlock_bh(lock);
+	spin_unlock_bh(tcps_bucket_lock(w));
 }
 
 /**

@@ -127,6 +127,19 @@ in_root() {
 		sh "$dir" "$@"
 }
 
+# unpack DIR DEB...: extract packages into DIR without installing them.
+# A root is merged-/usr (/lib a symlink to usr/lib): Debian 12's kernel
+# packages ship /lib/modules, and plain dpkg-deb -x would replace that
+# symlink by a directory, cutting the root off its dynamic loader.
+unpack() {
+	local dir=$1 deb
+	shift
+	for deb in "$@"; do
+		dpkg-deb --fsys-tarfile "$deb" |
+			tar -x --keep-directory-symlink -C "$dir"
+	done
+}
+
 # Releases move (point releases, new backports): refresh the indexes once
 # a day, so a cached root resolves today's kernels.
 fresh() {
@@ -162,7 +175,7 @@ kver() {
 }
 
 kernel() {
-	local suite=$1 kv=$2 dir pkgs deb
+	local suite=$1 kv=$2 dir pkgs
 	dir=$(make_root "$suite")
 	[ -n "$kv" ] || die "no kernel release given"
 	[ -f "$dir/.tcps-kernel-$kv" ] || lock "$suite"
@@ -186,9 +199,7 @@ kernel() {
 			grep -E "^linux-(binary|modules|image)-" | sort -u || true)
 		in_root "$dir" sh -c "cd /tmp/tcps-image &&
 			apt-get download -qq -o APT::Sandbox::User=root linux-image-$kv $(echo $pkgs)"
-		for deb in "$dir"/tmp/tcps-image/*.deb; do
-			dpkg-deb -x "$deb" "$dir"
-		done
+		unpack "$dir" "$dir"/tmp/tcps-image/*.deb
 		rm -rf "$dir/tmp/tcps-image"
 		image "$suite" "$kv" >/dev/null
 		depmod -b "$dir" "$kv"
@@ -222,7 +233,7 @@ cross_tools() {
 # image and modules, all unpacked into the root (apt cannot install
 # another architecture's header package beside our compiler).
 foreign_kernel() {
-	local suite=$1 kv=$2 arch=$3 dir ver deb
+	local suite=$1 kv=$2 arch=$3 dir ver
 	dir=$(make_root "$suite")
 	cross_tools "$dir" "$arch"
 	echo "roots: linux $kv ($arch) in $dir" >&2
@@ -233,9 +244,7 @@ foreign_kernel() {
 		apt-get download -qq -o APT::Sandbox::User=root \
 		linux-headers-$kv:$arch linux-headers-$ver-common \
 		linux-kbuild-$ver linux-image-$kv:$arch"
-	for deb in "$dir"/tmp/tcps-image/*.deb; do
-		dpkg-deb -x "$deb" "$dir"
-	done
+	unpack "$dir" "$dir"/tmp/tcps-image/*.deb
 	rm -rf "$dir/tmp/tcps-image"
 	image "$suite" "$kv" >/dev/null
 	touch "$dir/.tcps-kernel-$kv"
@@ -246,7 +255,7 @@ foreign_kernel() {
 # command runners, jq) and every library they need, unpacked from the
 # suite's packages.  Cached beside the root, keyed by the list.
 sysroot() {
-	local suite=$1 arch=$2 dir sys pkgs list deb
+	local suite=$1 arch=$2 dir sys pkgs list
 	dir=$(make_root "$suite")
 	pkgs="busybox-static iproute2 net-tools bash dash coreutils findutils util-linux jq"
 	sys=$cache/sysroot-$suite-$arch-$(echo "$pkgs" | sha256sum | cut -c1-12)
@@ -266,9 +275,7 @@ sysroot() {
 		# shellcheck disable=SC2086 # a list of packages
 		in_root "$dir" sh -c "cd /tmp/tcps-sysroot &&
 			apt-get download -qq -o APT::Sandbox::User=root $(echo $list)"
-		for deb in "$dir"/tmp/tcps-sysroot/*.deb; do
-			dpkg-deb -x "$deb" "$sys"
-		done
+		unpack "$sys" "$dir"/tmp/tcps-sysroot/*.deb
 		rm -rf "$dir/tmp/tcps-sysroot"
 		touch "$sys/.tcps-done"
 	fi

@@ -150,6 +150,14 @@ exact() {
 if [ "${quick:-}" != yes ]; then
 	VM_SMP=4 VM_APPEND=preempt=full exact 6.12 "${TCPS_KERNELS[6.12]}" \
 		".build/tcpstates-${TCPS_KERNELS[6.12]}.ko"
+	# A reader confined to a small memory cgroup: ENOMEM at its limit
+	# (log snapshot, a long chain's rows), no OOM kill, and the read
+	# goes on with the same walk once the limit is lifted.
+	for s in "${series[@]}"; do
+		kver=${TCPS_KERNELS[$s]}
+		guest "memcg-$s" "$kver" ".build/tcpstates-$kver.ko" \
+			tests/guest/memcg.sh tests/stress/tcpstress
+	done
 fi
 
 # Every other series Debian ships (on a Debian 12 host: Debian 13's 6.12,

@@ -7,6 +7,7 @@
  *                  [--hold-open] [--any-netns] [--no-dup-check]
  *   tcpstress exact --seconds S [--pairs N] [--churners C] [--readers R]
  *                   [--unshare]
+ *   tcpstress partial --pairs N --cgroup DIR
  *
  * "churn" opens and closes loopback TCP connections as fast as it can, in
  * orders that take sockets through the states a connection passes, while
@@ -23,7 +24,9 @@
  * churn workers and checking readers run beside them, and checks that
  * every read shows each held socket exactly once (see cmd_exact()).
  *
- * All run until their deadline; "read --seconds 0" reads once.
+ * "partial" reads as a user in a small memory cgroup (see cmd_partial()).
+ *
+ * The others run until their deadline; "read --seconds 0" reads once.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -78,7 +81,8 @@ static __noreturn void usage(void)
 		"       tcpstress read --seconds S [--file F] [--bufsizes N,N,...]\n"
 		"                      [--hold-open] [--any-netns] [--no-dup-check]\n"
 		"       tcpstress exact --seconds S [--pairs N] [--churners C]\n"
-		"                       [--readers R] [--unshare]\n");
+		"                       [--readers R] [--unshare]\n"
+		"       tcpstress partial --pairs N --cgroup DIR\n");
 	exit(2);
 }
 
@@ -1761,6 +1765,133 @@ static int cmd_exact(int argc, char **argv)
 	return bad || !sh->conns ? 1 : 0;
 }
 
+/* ---- partial: a read cut short by a memory cgroup's limit ---- */
+
+#define PARTIAL_LIMIT	"131072"
+#define PARTIAL_EXTRA	3
+#define PARTIAL_CHUNK	4096
+
+static void cg_write(const char *dir, const char *file, const char *val)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	if (file_write(path, val))
+		die("partial: %s <- %s: %s", path, val, strerror(errno));
+}
+
+/*
+ * tcpstress partial --pairs N --cgroup DIR: what a user confined to a
+ * memory cgroup sees.  In a new netns (one chain, when the caller has set
+ * tcp_child_ehash_entries=1) hold N connection pairs and a few more
+ * listeners, then join cgroup DIR limited to 128 KiB: opening the
+ * transitions log (its snapshot takes 3 x 64 KiB) must fail with ENOMEM,
+ * and so must the read that reaches the chain (its rows take 64 bytes a
+ * socket), without the cgroup's OOM killer.  Then close a listener the
+ * read already showed, lift the limit and read on: the rest must come
+ * from the same walk, so every held connection shows exactly once and
+ * the counters are those of the rows.  (A walk begun again would skip
+ * the first connection in place of the closed listener.)
+ */
+static int cmd_partial(int argc, char **argv)
+{
+	unsigned long pairs = 0;
+	const char *cg = NULL;
+	int a, fd, log_fd, log_err, extra[PARTIAL_EXTRA], i;
+	unsigned int enomem = 0;
+	size_t len = 0, nkeys, cap;
+	struct sockaddr_storage ss;
+	struct check ck;
+	struct key *keys;
+	char *buf, pid[24];
+	socklen_t sl;
+	bool good;
+
+	for (a = 2; a < argc; a++) {
+		if (!strcmp(argv[a], "--pairs"))
+			pairs = opt_num(argv[a], argv[a + 1], 1, EXACT_PAIRS_MAX), a++;
+		else if (!strcmp(argv[a], "--cgroup") && argv[a + 1])
+			cg = argv[++a];
+		else
+			usage();
+	}
+	if (!pairs || !cg)
+		usage();
+	if (unshare(CLONE_NEWNET) || lo_up())
+		die("partial: new netns: %s", strerror(errno));
+	keys = calloc(2 * pairs, sizeof(*keys));
+	if (!keys)
+		die("out of memory");
+	nkeys = exact_hold(pairs, keys);
+	qsort(keys, nkeys, sizeof(*keys), key_cmp);
+	for (i = 0; i < PARTIAL_EXTRA; i++) {
+		extra[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		sl = make_addr(&ss, AF_INET, "127.0.0.1", 0);
+		if (extra[i] < 0 || bind(extra[i], (struct sockaddr *)&ss, sl) ||
+		    listen(extra[i], 1))
+			die("partial: listener: %s", strerror(errno));
+	}
+	/* Touched now: pages faulted in later would be the cgroup's. */
+	cap = 4 * 1024 * 1024;
+	buf = malloc(cap);
+	if (!buf)
+		die("out of memory");
+	memset(buf, 0, cap);
+	memset(&ck, 0, sizeof(ck));
+	ck.keys = calloc(4 * pairs + 1024, sizeof(*ck.keys));
+	ck.keycap = 4 * pairs + 1024;
+	if (!ck.keys)
+		die("out of memory");
+
+	fd = open(TCPSTATES_PROC_PATH, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		die("partial: open %s: %s", TCPSTATES_PROC_PATH, strerror(errno));
+	cg_write(cg, "memory.max", PARTIAL_LIMIT);
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	cg_write(cg, "cgroup.procs", pid);
+
+	log_fd = open(TCPSTATES_TRANS_LOG_PROC_PATH, O_RDONLY | O_CLOEXEC);
+	log_err = log_fd < 0 ? errno : 0;
+	close_fd(&log_fd);
+
+	for (;;) {
+		ssize_t n = read(fd, buf + len, PARTIAL_CHUNK);
+
+		if (n < 0 && errno == ENOMEM) {
+			if (enomem++)
+				die("partial: ENOMEM again after the limit was lifted");
+			close_fd(&extra[0]);
+			cg_write(cg, "memory.max", "max");
+			continue;
+		}
+		if (n < 0)
+			die("partial: read: %s", strerror(errno));
+		if (!n)
+			break;
+		len += n;
+		if (len + PARTIAL_CHUNK > cap)
+			die("partial: more than %zu bytes", cap);
+	}
+	close(fd);
+
+	good = check_read(&ck, buf, len, own_netns(), true);
+	if (!good)
+		fprintf(stderr, "partial: bad read: %s\n", ck.why);
+	for (i = 0; good && (size_t)i < nkeys; i++) {
+		if (bsearch(&keys[i], ck.keys, ck.nkeys, sizeof(*ck.keys), key_cmp))
+			continue;
+		fprintf(stderr, "partial: a held connection is missing: %s\n",
+			keys[i].s);
+		good = false;
+	}
+	if (!good)
+		fwrite(buf, 1, len, stderr);
+	printf("partial held=%zu rows=%llu read_enomem=%u log_open=%s ok=%d\n",
+	       nkeys, ck.rows, enomem, log_err ? strerror(log_err) : "succeeded",
+	       good);
+	return good && enomem == 1 && log_err == ENOMEM ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -1771,5 +1902,7 @@ int main(int argc, char **argv)
 		return cmd_read(argc, argv);
 	if (!strcmp(argv[1], "exact"))
 		return cmd_exact(argc, argv);
+	if (!strcmp(argv[1], "partial"))
+		return cmd_partial(argc, argv);
 	usage();
 }
