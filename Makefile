@@ -12,6 +12,7 @@
 #                          stable release (12 <-> 13), in a root made for it
 #   make bench             read cost at 1k..100k connections, .build/bench/
 #   make bench-transitions connection rate with and without the probes
+#   make bench-onechain    read cost with every socket in one chain
 #   make million           a million sockets, stock and debug kernels
 #   make clean
 #
@@ -99,6 +100,9 @@ bench:
 bench-transitions:
 	tests/bench/transitions.sh
 
+bench-onechain:
+	tests/bench/onechain.sh stock
+
 million:
 	tests/million.sh stock
 	tests/million.sh debug
@@ -108,4 +112,4 @@ clean:
 	$(MAKE) -C tests/scenario clean
 
 .PHONY: all module install dkms-install deb uninstall check demo test \
-	test-quick test-other-host bench bench-transitions million clean
+	test-quick test-other-host bench bench-onechain bench-transitions million clean
