@@ -23,38 +23,20 @@ kind=${1:-}
 n=${2:-1000000}
 out=.build/million-$kind
 mkdir -p "$out"
-case "$kind" in
-stock)
-	kver=${TCPS_KERNELS[6.12]}
-	make --no-print-directory -s KVER="$kver" >"$out/build.log" 2>&1 ||
-		{ cat "$out/build.log"; exit 1; }
-	ko=.build/tcpstates-$kver.ko
-	oracle=yes
-	unset VM_KERNEL
-	export VM_MEM=${MILLION_MEM:-8192}
-	;;
-debug)
-	kdir=$(tests/debug-kernel.sh)
-	kver=$(cat "$kdir/include/config/kernel.release")
-	make --no-print-directory -s KVER=debug KDIR="$kdir" \
-		>"$out/build.log" 2>&1 || { cat "$out/build.log"; exit 1; }
-	ko=.build/debug/tcpstates.ko
-	oracle=no
-	export VM_KERNEL=$kdir/arch/x86/boot/bzImage VM_MEM=${MILLION_MEM:-12288}
-	;;
-*)
-	echo "usage: $0 stock|debug [SOCKETS]" >&2
+source tests/one-guest.sh
+guest_kernel "$kind" "$out" || {
+	[ $? = 2 ] && echo "usage: $0 stock|debug [SOCKETS]" >&2
 	exit 2
-	;;
-esac
+}
+# The oracle: under KASAN the bucket-locked /proc/net/tcp alone would
+# take many minutes.
+if [ "$kind" = stock ]; then
+	oracle=yes
+	export VM_MEM=${MILLION_MEM:-8192}
+else
+	oracle=no
+	export VM_MEM=${MILLION_MEM:-12288}
+fi
 
-gcc -O2 -Wall -Wextra -Werror -static -o "$out/mksockets" tests/bench/mksockets.c
-gcc -O2 -Wall -Wextra -Werror -static -o "$out/benchtime" tests/bench/benchtime.c
-tests/vm/mkinitramfs.sh "$out/initramfs.cpio.gz" "$kver" "$ko" \
-	tests/guest/million.sh "$out/mksockets" "$out/benchtime" \
-	>"$out/initramfs.log" 2>&1 || { cat "$out/initramfs.log"; exit 1; }
-echo "# booting $kind $kver under QEMU TCG, $VM_MEM MiB: $n sockets"
-VM_APPEND="million=$n oracle=$oracle" tests/vm/run-vm.sh "$kver" \
-	"$out/initramfs.cpio.gz" "$out/result.txt" "$out/console.log" \
-	"${MILLION_TIMEOUT:-2400}" || true
-VM_TAG=million-$kind tests/vm/verdict.sh "$out/result.txt" "$out/console.log"
+VM_APPEND="million=$n oracle=$oracle" bench_guest "$out" "million-$kind" \
+	tests/guest/million.sh "${MILLION_TIMEOUT:-2400}"

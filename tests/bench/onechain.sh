@@ -20,39 +20,15 @@ kind=${1:-stock}
 sizes=${2:-20000,50000,100000}
 out=.build/onechain-$kind
 mkdir -p "$out"
-case "$kind" in
-stock)
-	kver=${TCPS_KERNELS[6.12]}
-	make --no-print-directory -s KVER="$kver" >"$out/build.log" 2>&1 ||
-		{ cat "$out/build.log"; exit 1; }
-	ko=.build/tcpstates-$kver.ko
-	unset VM_KERNEL
-	;;
-debug)
-	kdir=$(tests/debug-kernel.sh)
-	kver=$(cat "$kdir/include/config/kernel.release")
-	make --no-print-directory -s KVER=debug KDIR="$kdir" \
-		>"$out/build.log" 2>&1 || { cat "$out/build.log"; exit 1; }
-	ko=.build/debug/tcpstates.ko
-	export VM_KERNEL=$kdir/arch/x86/boot/bzImage
-	;;
-*)
-	echo "usage: $0 [stock|debug] [SIZES]" >&2
+source tests/one-guest.sh
+guest_kernel "$kind" "$out" || {
+	[ $? = 2 ] && echo "usage: $0 [stock|debug] [SIZES]" >&2
 	exit 2
-	;;
-esac
+}
 export VM_MEM=${ONECHAIN_MEM:-4096}
 
-gcc -O2 -Wall -Wextra -Werror -static -o "$out/mksockets" tests/bench/mksockets.c
-gcc -O2 -Wall -Wextra -Werror -static -o "$out/benchtime" tests/bench/benchtime.c
-tests/vm/mkinitramfs.sh "$out/initramfs.cpio.gz" "$kver" "$ko" \
-	tests/guest/onechain.sh "$out/mksockets" "$out/benchtime" \
-	>"$out/initramfs.log" 2>&1 || { cat "$out/initramfs.log"; exit 1; }
-echo "# booting $kind $kver under QEMU TCG, $VM_MEM MiB: $sizes sockets"
-VM_APPEND="onechain_sizes=$sizes" tests/vm/run-vm.sh "$kver" \
-	"$out/initramfs.cpio.gz" "$out/result.txt" "$out/console.log" \
-	"${ONECHAIN_TIMEOUT:-3600}" || true
-VM_TAG=onechain-$kind tests/vm/verdict.sh "$out/result.txt" "$out/console.log"
+VM_APPEND="onechain_sizes=$sizes" bench_guest "$out" "onechain-$kind" \
+	tests/guest/onechain.sh "${ONECHAIN_TIMEOUT:-3600}" || true
 # Ratios: one chain against the shared table, per size.
 awk '/^# onechain: n=/ {
 	for (i = 3; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }

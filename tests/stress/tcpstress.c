@@ -1753,31 +1753,24 @@ static int cmd_exact(int argc, char **argv)
 
 	deadline = now_ms() + seconds * 1000;
 	fflush(NULL);
-	for (i = 0; i < churners; i++) {
+	/* The churn workers, then the readers. */
+	for (i = 0; i < churners + readers; i++, n++) {
+		char name[24];
+
 		pid[n] = fork();
 		if (pid[n] < 0)
 			die("fork: %s", strerror(errno));
-		if (!pid[n]) {
-			char name[24];
-
-			child_setup();
-			snprintf(name, sizeof(name), "churn%u", i);
-			worker_run(sh, name, deadline);
-			_exit(0);
+		if (pid[n])
+			continue;
+		if (i >= churners) {
+			snprintf(name, sizeof(name), "reader%lu", i - churners);
+			exact_reader(keys, nkeys, sizes[(i - churners) % 2],
+				     deadline, name);
 		}
-		n++;
-	}
-	for (i = 0; i < readers; i++) {
-		pid[n] = fork();
-		if (pid[n] < 0)
-			die("fork: %s", strerror(errno));
-		if (!pid[n]) {
-			char name[24];
-
-			snprintf(name, sizeof(name), "reader%u", i);
-			exact_reader(keys, nkeys, sizes[i % 2], deadline, name);
-		}
-		n++;
+		child_setup();
+		snprintf(name, sizeof(name), "churn%u", i);
+		worker_run(sh, name, deadline);
+		_exit(0);
 	}
 	for (i = 0; i < n; i++) {
 		if (waitpid(pid[i], &status, 0) != pid[i] || !WIFEXITED(status) ||
