@@ -54,4 +54,34 @@ expect "" -DTCPS_HAVE_SOCK_I_UID
 expect "missing: sk_uid() or sock_i_uid()" -DTCPS_HAVE_SK_UID -DTCPS_HAVE_SOCK_I_UID
 expect "" -DTCPS_HAVE_LINUX_HEX_H
 expect "missing: hex_asc[]" -DTCPS_HAVE_LINUX_HEX_H -DTCPS_HAVE_KERNEL_HEX_ASC
+# The request hook's feature test (module/conftest/reqsk_hash_add_bool.c)
+# against a stub header with each prototype: it must accept exactly the
+# bool-returning ones whose return value the kretprobe reads.
+mkdir -p "$stub/net"
+printf '#define static_assert(e) _Static_assert(e, #e)\n' >"$stub/linux/build_bug.h"
+# reqsk PROTOTYPE: "ok" if the feature test compiles with it.
+reqsk() {
+	printf '#include <stdbool.h>\nstruct sock;\nstruct request_sock;\n%s;\n' \
+		"$1" >"$stub/net/inet_connection_sock.h"
+	gcc -fsyntax-only -I"$stub" module/conftest/reqsk_hash_add_bool.c \
+		>/dev/null 2>&1 && echo ok || echo fails
+}
+# want ok|fails PROTOTYPE
+want() {
+	local got
+	got=$(reqsk "$2")
+	if [ "$got" = "$1" ]; then
+		echo "ok reqsk_hash_add_bool.c $1 with: $2"
+	else
+		echo "not ok reqsk_hash_add_bool.c $got with: $2 (want $1)"
+		fails=$((fails + 1))
+	fi
+}
+p='inet_csk_reqsk_queue_hash_add(struct sock *sk, struct request_sock *req'
+want ok "bool $p, unsigned long timeout)"
+want ok "bool $p)"
+want fails "void $p, unsigned long timeout)"
+want fails "int $p, unsigned long timeout)"
+want fails "bool inet_csk_reqsk_queue_hash_add(struct request_sock *req, struct sock *sk)"
+
 [ "$fails" -eq 0 ]
