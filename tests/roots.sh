@@ -351,7 +351,11 @@ host() {
 		mount --bind "$dir" "$dir" &&
 		mount -t proc proc "$dir/proc" &&
 		mount -t sysfs sysfs "$dir/sys" &&
-		mount --rbind /dev "$dir/dev" &&
+		mount --rbind /dev "$dir/dev" || exit
+		# A run killed in the middle of an apt-get leaves dpkg
+		# interrupted: finish its work first, as apt would tell us to.
+		chroot "$dir" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+			DEBIAN_FRONTEND=noninteractive dpkg --configure -a >/dev/null
 		exec chroot "$dir" /usr/bin/env -i HOME=/root TERM=dumb \
 			PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 			CI="${CI:-}" LC_ALL=C.UTF-8 \
