@@ -121,6 +121,20 @@ struct socket *tcps_test_listener(struct kunit *test, struct net *net,
 	return sock;
 }
 
+/* A loopback socket bound to any free port, not listening: *@bound. */
+struct socket *tcps_test_bound(struct kunit *test, struct net *net,
+			       int family, u16 *bound)
+{
+	struct socket *sock = tcps_test_socket(test, net, family);
+	struct sockaddr_storage ss;
+	int len = tcps_test_loopback(family, 0, &ss);
+
+	KUNIT_ASSERT_EQ(test, tcps_kernel_bind(sock, &ss, len), 0);
+	KUNIT_ASSERT_GT(test, kernel_getsockname(sock, (struct sockaddr *)&ss), 0);
+	*bound = tcps_test_port(&ss);
+	return sock;
+}
+
 /* Connect to @listener on @port and accept: two ESTABLISHED sockets. */
 void tcps_test_connect(struct kunit *test, struct net *net, int family,
 		       struct socket *listener, u16 port,

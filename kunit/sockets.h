@@ -23,6 +23,8 @@ struct net *tcps_test_netns(struct kunit *test);
 struct socket *tcps_test_listener(struct kunit *test, struct net *net,
 				  int family, u16 port, bool reuseport,
 				  u16 *bound);
+struct socket *tcps_test_bound(struct kunit *test, struct net *net,
+			       int family, u16 *bound);
 void tcps_test_connect(struct kunit *test, struct net *net, int family,
 		       struct socket *listener, u16 port,
 		       struct tcps_test_conn *c);

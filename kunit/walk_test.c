@@ -212,12 +212,147 @@ static void tcps_walk_long_chain(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, seen, want);
 }
 
+/* The rows of @rows[0..n) with local port @port. */
+static unsigned int tcps_rows_on_port(const struct tcps_row *rows,
+				      unsigned int n, u16 port,
+				      const struct tcps_row **last)
+{
+	unsigned int i, found = 0;
+
+	for (i = 0; i < n; i++) {
+		if (rows[i].sport != port)
+			continue;
+		found++;
+		*last = &rows[i];
+	}
+	return found;
+}
+
+/*
+ * A socket only bound shows once, in CLOSE, from the bind table; once it
+ * listens, once, as LISTEN and not also as bound.
+ */
+static void tcps_walk_bound(struct kunit *test)
+{
+	int family = *(const int *)test->param_value;
+	struct net *net = tcps_test_netns(test);
+	struct tcps_row *rows = tcps_rows(test);
+	const struct tcps_row *r = NULL;
+	struct socket *sock;
+	unsigned int n;
+	u16 port;
+
+	sock = tcps_test_bound(test, net, family, &port);
+	n = tcps_test_walk(test, net, rows, TCPS_TEST_MAX_ROWS);
+	KUNIT_ASSERT_EQ(test, tcps_rows_on_port(rows, n, port, &r), 1);
+	KUNIT_EXPECT_EQ(test, r->state, TCPS_CLOSE);
+	KUNIT_EXPECT_EQ(test, r->family, family);
+	KUNIT_EXPECT_EQ(test, r->dport, 0);
+	KUNIT_EXPECT_EQ(test, r->ino, SOCK_INODE(sock)->i_ino);
+	KUNIT_EXPECT_EQ(test, r->timer, TCPS_TIMER_OFF);
+	KUNIT_EXPECT_FALSE(test, r->has_idle);
+
+	KUNIT_ASSERT_EQ(test, kernel_listen(sock, 8), 0);
+	n = tcps_test_walk(test, net, rows, TCPS_TEST_MAX_ROWS);
+	KUNIT_ASSERT_EQ(test, tcps_rows_on_port(rows, n, port, &r), 1);
+	KUNIT_EXPECT_EQ(test, r->state, TCPS_LISTEN);
+}
+
+/*
+ * A bound socket that listens while a read is between the bind table and
+ * the listeners' is shown once, as the bound socket it was: the read
+ * recognises it in lhash2 (w->seen).
+ */
+static void tcps_walk_bound_then_listens(struct kunit *test)
+{
+	int family = *(const int *)test->param_value;
+	struct net *net = tcps_test_netns(test);
+	const struct tcps_row *r = NULL;
+	unsigned int shown = 0, i;
+	struct tcps_walk w;
+	struct socket *sock;
+	bool listening = false;
+	int n;
+	u16 port;
+
+	sock = tcps_test_bound(test, net, family, &port);
+	KUNIT_ASSERT_EQ(test, tcps_walk_init(&w, net, &init_user_ns), 0);
+	while ((n = tcps_walk_next(&w)) > 0) {
+		shown += tcps_rows_on_port(w.rows, n, port, &r);
+		if (shown && !listening) {
+			KUNIT_EXPECT_EQ(test, w.table, TCPS_TABLE_BIND);
+			KUNIT_EXPECT_EQ(test, r->state, TCPS_CLOSE);
+			KUNIT_EXPECT_EQ(test, kernel_listen(sock, 8), 0);
+			listening = true;
+		}
+	}
+	i = w.seen.n;
+	tcps_walk_destroy(&w);
+	KUNIT_EXPECT_EQ(test, n, 0);
+	KUNIT_EXPECT_TRUE(test, listening);
+	KUNIT_EXPECT_EQ(test, shown, 1);
+	KUNIT_EXPECT_GE(test, i, 1);
+}
+
+/*
+ * Timers and idle times, against what the test set: a keepalive time of
+ * 100 s on the client, the listener with none, a timewait socket's
+ * expiry within TIME_WAIT's 60 s.
+ */
+static void tcps_walk_timers(struct kunit *test)
+{
+	int family = *(const int *)test->param_value;
+	struct net *net = tcps_test_netns(test);
+	const struct tcps_row *r;
+	struct tcps_test_conn c, d;
+	struct sockaddr_storage any = {};
+	struct socket *l;
+	u16 port;
+
+	l = tcps_test_listener(test, net, family, 0, false, &port);
+	tcps_test_connect(test, net, family, l, port, &c);
+	sock_set_keepalive(c.client->sk);
+	KUNIT_ASSERT_EQ(test, tcp_sock_set_keepidle(c.client->sk, 100), 0);
+
+	r = tcps_test_wait_row(test, net, &c.caddr, &c.saddr, TCPS_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, r->timer, TCPS_TIMER_KEEPALIVE);
+	KUNIT_EXPECT_LE(test, r->timer_ms, 100000);
+	KUNIT_EXPECT_GT(test, r->timer_ms, 90000);
+	KUNIT_EXPECT_EQ(test, r->retrans, 0);
+	KUNIT_EXPECT_EQ(test, r->probes, 0);
+	KUNIT_EXPECT_TRUE(test, r->has_idle);
+	KUNIT_EXPECT_LT(test, r->idle_rcv_ms, 10000);
+	KUNIT_EXPECT_LT(test, r->idle_snd_ms, 10000);
+
+	r = tcps_test_wait_row(test, net, &c.saddr, &c.caddr, TCPS_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, r->timer, TCPS_TIMER_OFF);
+	KUNIT_EXPECT_EQ(test, r->timer_ms, 0);
+	KUNIT_EXPECT_TRUE(test, r->has_idle);
+
+	any.ss_family = family;
+	r = tcps_test_wait_row(test, net, &c.saddr, &any, TCPS_LISTEN);
+	KUNIT_EXPECT_EQ(test, r->timer, TCPS_TIMER_OFF);
+	KUNIT_EXPECT_FALSE(test, r->has_idle);
+
+	tcps_test_connect(test, net, family, l, port, &d);
+	tcps_test_close(test, d.client);
+	tcps_test_close(test, d.server);
+	r = tcps_test_wait_row(test, net, &d.caddr, &d.saddr, TCPS_TIME_WAIT);
+	KUNIT_EXPECT_EQ(test, r->timer, TCPS_TIMER_TIMEWAIT);
+	KUNIT_EXPECT_LE(test, r->timer_ms, 60000);
+	KUNIT_EXPECT_GT(test, r->timer_ms, 0);
+	KUNIT_EXPECT_FALSE(test, r->has_idle);
+}
+
 static struct kunit_case tcps_walk_test_cases[] = {
 	KUNIT_CASE_PARAM(tcps_walk_connection, tcps_family_gen_params),
 	KUNIT_CASE_PARAM(tcps_walk_time_wait, tcps_family_gen_params),
 	KUNIT_CASE_PARAM(tcps_walk_netns_isolation, tcps_family_gen_params),
 	KUNIT_CASE_PARAM(tcps_walk_long_chain, tcps_family_gen_params),
 	KUNIT_CASE_PARAM(tcps_walk_count_matches_copy, tcps_family_gen_params),
+	KUNIT_CASE_PARAM(tcps_walk_bound, tcps_family_gen_params),
+	KUNIT_CASE_PARAM(tcps_walk_bound_then_listens, tcps_family_gen_params),
+	KUNIT_CASE_PARAM(tcps_walk_timers, tcps_family_gen_params),
 	{}
 };
 

@@ -55,4 +55,9 @@
 #error "tcpstates: kernel feature missing: hex_asc[] (<linux/hex.h> or <linux/kernel.h>)"
 #endif
 
+/* tcp_timeout_expires.c, icsk_timeout.c: for compat_timer.h */
+#if !defined(TCPS_HAVE_TCP_TIMEOUT_EXPIRES) && !defined(TCPS_HAVE_ICSK_TIMEOUT)
+#error "tcpstates: kernel feature missing: tcp_timeout_expires() or icsk->icsk_timeout"
+#endif
+
 #endif /* _TCPS_COMPAT_H */

@@ -23,6 +23,9 @@
 #define TCPS_W_ADDR	23
 #define TCPS_W_UID	8
 #define TCPS_W_INODE	10
+#define TCPS_W_TIMER	20	/* "keepalive(7199.996/0/0)" mostly fits */
+
+static const char *const tcps_timer_names[] = TCPS_TIMER_NAMES;
 
 static char *tcps_put_u64(char *p, u64 v)
 {
@@ -44,6 +47,17 @@ static char *tcps_put_str(char *p, const char *s)
 
 	memcpy(p, s, n);
 	return p + n;
+}
+
+/* Milliseconds as seconds with three decimals: "12.345". */
+static char *tcps_put_ms(char *p, u32 ms)
+{
+	p = tcps_put_u64(p, ms / 1000);
+	*p++ = '.';
+	*p++ = '0' + ms / 100 % 10;
+	*p++ = '0' + ms / 10 % 10;
+	*p++ = '0' + ms % 10;
+	return p;
 }
 
 /* Spaces from @start up to @width columns. */
@@ -179,6 +193,30 @@ size_t tcps_render_row(char *buf, const struct tcps_row *row)
 	p = tcps_pad(col, p, TCPS_STATE_NAME_MAX);
 	p = tcps_put_num_col(p, row->uid, TCPS_W_UID);
 	p = tcps_put_num_col(p, row->ino, TCPS_W_INODE);
+
+	/* Timer: "on(0.204/0/0)", netstat -o's figures in one word. */
+	*p++ = ' ';
+	col = p;
+	p = tcps_put_str(p, tcps_timer_names[min_t(unsigned int, row->timer,
+						   TCPS_TIMER_LAST)]);
+	*p++ = '(';
+	p = tcps_put_ms(p, row->timer_ms);
+	*p++ = '/';
+	p = tcps_put_u64(p, row->retrans);
+	*p++ = '/';
+	p = tcps_put_u64(p, row->probes);
+	*p++ = ')';
+	p = tcps_pad(col, p, TCPS_W_TIMER);
+
+	/* Idle: "rcv/snd" seconds, or "-". */
+	*p++ = ' ';
+	if (row->has_idle) {
+		p = tcps_put_ms(p, row->idle_rcv_ms);
+		*p++ = '/';
+		p = tcps_put_ms(p, row->idle_snd_ms);
+	} else {
+		*p++ = '-';
+	}
 	*p++ = '\n';
 	return p - buf;
 }
@@ -192,11 +230,12 @@ void tcps_render_header(struct seq_file *m, unsigned int netns_inum)
 {
 	seq_printf(m, "%s %u: TCP sockets of net namespace %u\n",
 		   TCPSTATES_MAGIC, TCPSTATES_FORMAT_VERSION, netns_inum);
-	seq_printf(m, "%-*s %*s %*s %-*s %-*s %-*s %*s %*s\n",
+	seq_printf(m, "%-*s %*s %*s %-*s %-*s %-*s %*s %*s %-*s %s\n",
 		   TCPS_W_PROTO, "Proto", TCPS_W_QUEUE, "Recv-Q",
 		   TCPS_W_QUEUE, "Send-Q", TCPS_W_ADDR, "Local Address",
 		   TCPS_W_ADDR, "Foreign Address", TCPS_STATE_NAME_MAX, "State",
-		   TCPS_W_UID, "UID", TCPS_W_INODE, "Inode");
+		   TCPS_W_UID, "UID", TCPS_W_INODE, "Inode",
+		   TCPS_W_TIMER, "Timer", "Idle");
 }
 
 /**

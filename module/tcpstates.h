@@ -43,20 +43,46 @@ enum tcps_kind {
 struct tcps_row {
 	union tcps_addr src, dst;
 	u64 ino;
+	unsigned long obj;	/* the socket's address: compared, never shown */
 	u32 uid;		/* already mapped into the reader's user ns */
 	u32 rxq;
 	u32 txq;
+	u32 timer_ms;		/* time left on the armed timer */
+	u32 idle_rcv_ms;	/* since anything came from the peer */
+	u32 idle_snd_ms;	/* since data last went out */
 	u16 sport;		/* host order; 0 is a wildcard */
 	u16 dport;
 	u8 family;		/* AF_INET or AF_INET6 */
 	u8 state;		/* enum tcps_state */
 	u8 kind;		/* enum tcps_kind */
+	u8 timer;		/* enum tcps_timer */
+	u8 retrans;
+	u8 probes;
+	bool has_idle;		/* the idle_* figures mean something */
 };
 
+/*
+ * The tables in the order a read walks them.  Bound sockets come first so
+ * that one moving on to a listener or a connection during the read is
+ * recognised there (struct tcps_seen) and not shown twice.
+ */
 enum tcps_table {
+	TCPS_TABLE_BIND,	/* hashinfo->bhash2: sockets only bound */
 	TCPS_TABLE_LISTEN,	/* hashinfo->lhash2 */
 	TCPS_TABLE_EHASH,	/* hashinfo->ehash */
 	TCPS_TABLE_END,
+};
+
+/*
+ * A set of socket addresses (open addressing): the sockets a read has
+ * shown from the bind table.  Addresses are only compared: one freed and
+ * reused by a new socket hides that socket, which appeared during the
+ * read and need not be shown.
+ */
+struct tcps_seen {
+	unsigned long *slots;	/* 0: free */
+	unsigned int n;
+	unsigned int bits;	/* 1 << bits slots, 0 with none allocated */
 };
 
 /*
@@ -72,6 +98,7 @@ struct tcps_walk {
 	struct tcps_row *rows;	/* the last bucket copied */
 	unsigned int nrows;
 	unsigned int cap;
+	struct tcps_seen seen;	/* shown from the bind table */
 };
 
 /* walk.c */
@@ -82,12 +109,19 @@ int tcps_walk_next(struct tcps_walk *w);
 void tcps_walk_count(struct net *net, u64 *counts);
 void tcps_walk_destroy(struct tcps_walk *w);
 
+/* seen.c */
+bool tcps_seen_has(const struct tcps_seen *s, const void *obj);
+int tcps_seen_reserve(struct tcps_seen *s, unsigned int more);
+void tcps_seen_add(struct tcps_seen *s, const void *obj);
+void tcps_seen_clear(struct tcps_seen *s);
+void tcps_seen_free(struct tcps_seen *s);
+
 /* states.c */
 u8 tcps_state_of(int kstate, int tw_substate);
 const char *tcps_state_name(unsigned int id);
 
 /* render.c */
-#define TCPS_ROW_MAX	192	/* longest rendered row, newline included */
+#define TCPS_ROW_MAX	256	/* longest rendered row, newline included */
 size_t tcps_render_row(char *buf, const struct tcps_row *row);
 void tcps_render_header(struct seq_file *m, unsigned int netns_inum);
 void tcps_render_counts(struct seq_file *m, const u64 *counts);

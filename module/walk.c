@@ -31,6 +31,15 @@
  * they made themselves, as their reads of /proc/net/tcp already do
  * (there once per page of output).  The work of a read stays linear in
  * the sockets, whatever the chain lengths.
+ *
+ * Sockets only bound (bind(), or a port kept after a failed connect())
+ * are in no table but the bind table, bhash2, whose buckets are spinlock
+ * protected only (no RCU): it is walked the way inet_diag walks it, a
+ * bucket at a time under the bucket's lock, and first, so that a socket
+ * moving on to a listener or a connection during the read is recognised
+ * in those tables (w->seen) instead of shown twice.  Of its sockets only
+ * those not also in lhash2 or ehash are shown there: the others show in
+ * their own table.
  */
 #include <linux/cred.h>
 #include <linux/minmax.h>
@@ -46,7 +55,9 @@
 #include <net/sock.h>
 #include <net/tcp.h>
 
+#include "compat_bind.h"
 #include "compat_sock.h"
+#include "compat_timer.h"
 #include "sock_addrs.h"
 #include "tcpstates.h"
 
@@ -60,7 +71,30 @@ static struct inet_hashinfo *tcps_hashinfo(const struct tcps_walk *w)
 	return w->net->ipv4.tcp_death_row.hashinfo;
 }
 
-/* The chain of @w's current bucket. */
+/* The number of buckets of @w's current table. */
+static unsigned int tcps_table_size(const struct tcps_walk *w)
+{
+	struct inet_hashinfo *h = tcps_hashinfo(w);
+
+	switch (w->table) {
+	case TCPS_TABLE_BIND:
+		return h->bhash_size;
+	case TCPS_TABLE_LISTEN:
+		return h->lhash2_mask + 1;
+	case TCPS_TABLE_EHASH:
+		return h->ehash_mask + 1;
+	default:
+		return 0;
+	}
+}
+
+/* The bind table's current bucket. */
+static struct inet_bind_hashbucket *tcps_bind_bucket(const struct tcps_walk *w)
+{
+	return &tcps_hashinfo(w)->bhash2[w->bucket];
+}
+
+/* The chain of @w's current bucket of lhash2 or ehash. */
 static struct hlist_nulls_head *tcps_bucket(const struct tcps_walk *w)
 {
 	struct inet_hashinfo *h = tcps_hashinfo(w);
@@ -80,11 +114,82 @@ static spinlock_t *tcps_bucket_lock(const struct tcps_walk *w)
 	return inet_ehash_lockp(h, w->bucket);
 }
 
+/* Whether the current bucket is empty; a peek, never followed. */
+static bool tcps_bucket_empty(const struct tcps_walk *w)
+{
+	if (w->table == TCPS_TABLE_BIND)
+		return hlist_empty(&tcps_bind_bucket(w)->chain);
+	return hlist_nulls_empty(tcps_bucket(w));
+}
+
 static void tcps_copy_addrs(struct tcps_row *r, const struct sock *sk)
 {
 	r->family = tcps_sock_addrs(sk, &r->src, &r->dst);
 	r->sport = sk->sk_num;
 	r->dport = ntohs(sk->sk_dport);
+}
+
+/* Time left until @expires, as /proc/net/tcp and inet_diag compute it. */
+static u32 tcps_left_ms(unsigned long expires)
+{
+	return jiffies_delta_to_msecs(expires - jiffies);
+}
+
+/* Milliseconds since @stamp, a tcp_jiffies32 time stamp. */
+static u32 tcps_since_ms(u32 stamp)
+{
+	return jiffies_to_msecs(tcp_jiffies32 - stamp);
+}
+
+/*
+ * The timer of a full socket, decided as /proc/net/tcp decides it: the
+ * retransmit timer (with the loss probe and reordering timers that share
+ * it) or the zero-window probe, else the keepalive timer (which also
+ * ends a FIN_WAIT2 orphan, and is the SYN-ACK timer of a fast open
+ * child), else none.
+ */
+static void tcps_copy_timer(struct tcps_row *r, const struct sock *sk)
+{
+	const struct inet_connection_sock *icsk = inet_csk(sk);
+	u8 pending = READ_ONCE(icsk->icsk_pending);
+
+	/* 7.x sets the expiry before it publishes pending: read it after. */
+	smp_rmb();
+
+	if (pending == ICSK_TIME_RETRANS || pending == ICSK_TIME_REO_TIMEOUT ||
+	    pending == ICSK_TIME_LOSS_PROBE) {
+		r->timer = TCPS_TIMER_ON;
+		r->timer_ms = tcps_left_ms(tcps_retransmit_expires(sk));
+	} else if (pending == ICSK_TIME_PROBE0) {
+		r->timer = TCPS_TIMER_PROBE;
+		r->timer_ms = tcps_left_ms(tcps_retransmit_expires(sk));
+	} else if (timer_pending(&icsk->icsk_keepalive_timer)) {
+		r->timer = TCPS_TIMER_KEEPALIVE;
+		r->timer_ms = tcps_left_ms(READ_ONCE(icsk->icsk_keepalive_timer.expires));
+	}
+	r->retrans = READ_ONCE(icsk->icsk_retransmits);
+	r->probes = READ_ONCE(icsk->icsk_probes_out);
+}
+
+/*
+ * Idle times of a socket that has a peer: since anything last came from
+ * it (data, or an ACK: ss -i's lastrcv and lastack) and since data last
+ * went to it (lastsnd).  Listeners, bound sockets and SYN_SENT have
+ * none: their stamps are not set yet.
+ */
+static void tcps_copy_idle(struct tcps_row *r, const struct sock *sk,
+			   int state)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+	u32 data, ack;
+
+	if (state == TCP_LISTEN || state == TCP_CLOSE || state == TCP_SYN_SENT)
+		return;
+	data = tcps_since_ms(READ_ONCE(inet_csk(sk)->icsk_ack.lrcvtime));
+	ack = tcps_since_ms(READ_ONCE(tp->rcv_tstamp));
+	r->idle_rcv_ms = min(data, ack);
+	r->idle_snd_ms = tcps_since_ms(READ_ONCE(tp->lsndtime));
+	r->has_idle = true;
 }
 
 static void tcps_copy_req(struct tcps_walk *w, struct tcps_row *r,
@@ -95,6 +200,11 @@ static void tcps_copy_req(struct tcps_walk *w, struct tcps_row *r,
 	kuid_t uid;
 
 	tcps_copy_addrs(r, sk);
+	/* The SYN-ACK timer, and the SYN-ACKs resent. */
+	r->timer = TCPS_TIMER_ON;
+	r->timer_ms = tcps_left_ms(READ_ONCE(req->rsk_timer.expires));
+	/* A bit-field: read plainly, as /proc/net/tcp does. */
+	r->retrans = req->num_timeout;
 	/* The listener is pinned by the request socket; its inode is not ours. */
 	tcps_sock_owner(req->rsk_listener, &uid, &ino);
 	r->uid = from_kuid_munged(w->user_ns, uid);
@@ -116,13 +226,17 @@ static void tcps_copy_full(struct tcps_walk *w, struct tcps_row *r,
 	r->txq = READ_ONCE(tp->write_seq) - READ_ONCE(tp->snd_una);
 	tcps_sock_owner(sk, &uid, &r->ino);
 	r->uid = from_kuid_munged(w->user_ns, uid);
+	tcps_copy_timer(r, sk);
+	tcps_copy_idle(r, sk, state);
 }
 
 /*
  * The TCPS_* id of @sk, a socket in the chain of @w's current bucket, or
  * 0 if it is not one to show: of another netns, or not in a state its
  * table holds (a listener is unhashed before it leaves LISTEN, so none is
- * expected; the check only keeps garbage out).
+ * expected; the check only keeps garbage out).  The bind table shows any
+ * state: a socket only bound is in CLOSE, or on its way into or out of
+ * another table.
  */
 static u8 tcps_sock_state_id(const struct tcps_walk *w, const struct sock *sk,
 			     int state)
@@ -131,7 +245,9 @@ static u8 tcps_sock_state_id(const struct tcps_walk *w, const struct sock *sk,
 	bool listener = state == TCP_LISTEN;
 	int substate = 0;
 
-	if (!net_eq(sock_net(sk), w->net) || listener != listen_table)
+	if (!net_eq(sock_net(sk), w->net))
+		return 0;
+	if (w->table != TCPS_TABLE_BIND && listener != listen_table)
 		return 0;
 	if (state == TCP_TIME_WAIT)
 		substate = READ_ONCE(inet_twsk(sk)->tw_substate);
@@ -151,10 +267,13 @@ static bool tcps_copy_sock(struct tcps_walk *w, struct tcps_row *r,
 	if (!id)
 		return false;
 	memset(r, 0, sizeof(*r));
+	r->obj = (unsigned long)sk;
 	r->state = id;
 	if (state == TCP_TIME_WAIT) {
 		r->kind = TCPS_KIND_TW;
 		tcps_copy_addrs(r, sk);
+		r->timer = TCPS_TIMER_TIMEWAIT;
+		r->timer_ms = tcps_left_ms(READ_ONCE(inet_twsk(sk)->tw_timer.expires));
 	} else if (state == TCP_NEW_SYN_RECV) {
 		r->kind = TCPS_KIND_REQ;
 		tcps_copy_req(w, r, sk);
@@ -199,6 +318,8 @@ static int tcps_copy_bucket(struct tcps_walk *w)
 		over = 0;
 		spin_lock_bh(tcps_bucket_lock(w));
 		sk_nulls_for_each(sk, node, head) {
+			if (tcps_seen_has(&w->seen, sk))
+				continue;
 			if (w->nrows == w->cap) {
 				/* Measure what did not fit, for one regrowth. */
 				over += net_eq(sock_net(sk), w->net);
@@ -218,38 +339,100 @@ static int tcps_copy_bucket(struct tcps_walk *w)
 	}
 }
 
+/*
+ * Whether @sk, an owner of a bhash2 bucket, is only bound: in no lhash2
+ * or ehash chain (those show it) and still holding its port (inet_num
+ * goes to 0 just before the socket leaves the bucket).  Timewait sockets
+ * are owners on some kernels and show in ehash.
+ */
+static bool tcps_bound_only(const struct sock *sk, int state)
+{
+	return state != TCP_TIME_WAIT && READ_ONCE(sk->sk_num) &&
+	       hlist_nulls_unhashed_lockless(&sk->sk_nulls_node);
+}
+
+/* Room for more sockets in the set of those shown from the bind table. */
+static unsigned int tcps_seen_room(const struct tcps_seen *s)
+{
+	return s->bits ? (1U << s->bits) / 2 - s->n : 0;
+}
+
+/*
+ * Copy the sockets of our netns only bound in @w's current bucket of the
+ * bind table into w->rows, under the bucket's lock, and remember them in
+ * w->seen.  As with chains, a bucket with more than there is room for is
+ * counted, room made without the lock, and copied again.
+ * Return: 0 or -ENOMEM.
+ */
+static int tcps_copy_bind_bucket(struct tcps_walk *w)
+{
+	struct inet_bind_hashbucket *ibb = tcps_bind_bucket(w);
+	struct inet_bind2_bucket *tb2;
+	unsigned int found, i;
+	struct sock *sk;
+	int state, err;
+
+	for (;;) {
+		w->nrows = 0;
+		found = 0;
+		spin_lock_bh(&ibb->lock);
+		inet_bind_bucket_for_each(tb2, &ibb->chain) {
+			if (!net_eq(ib2_net(tb2), w->net))
+				continue;
+			tcps_for_each_bound2(sk, tb2) {
+				state = inet_sk_state_load(sk);
+				if (!tcps_bound_only(sk, state) ||
+				    tcps_seen_has(&w->seen, sk))
+					continue;
+				found++;
+				if (w->nrows == w->cap ||
+				    w->nrows == tcps_seen_room(&w->seen))
+					continue;
+				if (tcps_copy_sock(w, &w->rows[w->nrows], sk))
+					w->nrows++;
+				else
+					found--;	/* nothing to show */
+			}
+		}
+		spin_unlock_bh(&ibb->lock);
+		if (found == w->nrows)
+			break;
+		err = found > w->cap ? tcps_grow(w, found) : 0;
+		if (!err)
+			err = tcps_seen_reserve(&w->seen, found);
+		if (err) {
+			w->nrows = 0;
+			return err;
+		}
+	}
+	for (i = 0; i < w->nrows; i++)
+		tcps_seen_add(&w->seen, (void *)w->rows[i].obj);
+	return 0;
+}
+
 /**
  * tcps_walk_next - copy the next bucket that has sockets of our netns
  * @w: the walk
  *
- * Sleeps: call without locks.  Listeners come first, as in /proc/net/tcp.
+ * Sleeps: call without locks.  Bound sockets come first, then listeners,
+ * as in /proc/net/tcp.
  *
  * Return: the number of rows now in @w->rows, 0 at the end of the tables,
  * or -ENOMEM (@w then stays at the bucket it could not copy).
  */
 int tcps_walk_next(struct tcps_walk *w)
 {
-	struct inet_hashinfo *h = tcps_hashinfo(w);
-	struct hlist_nulls_head *head;
 	unsigned int skipped = 0;
 	int err;
 
 	w->nrows = 0;
 	while (w->table != TCPS_TABLE_END) {
-		if (w->table == TCPS_TABLE_LISTEN) {
-			if (w->bucket > h->lhash2_mask) {
-				w->table = TCPS_TABLE_EHASH;
-				w->bucket = 0;
-				continue;
-			}
-		} else if (w->bucket > h->ehash_mask) {
-			w->table = TCPS_TABLE_END;
-			break;
+		if (w->bucket >= tcps_table_size(w)) {
+			w->table++;
+			w->bucket = 0;
+			continue;
 		}
-		head = tcps_bucket(w);
-
-		/* Peeking at the head pointer needs no lock: never followed. */
-		if (hlist_nulls_empty(head)) {
+		if (tcps_bucket_empty(w)) {
 			w->bucket++;
 			if (++skipped == TCPS_EMPTY_BATCH) {
 				skipped = 0;
@@ -258,7 +441,10 @@ int tcps_walk_next(struct tcps_walk *w)
 			continue;
 		}
 
-		err = tcps_copy_bucket(w);
+		if (w->table == TCPS_TABLE_BIND)
+			err = tcps_copy_bind_bucket(w);
+		else
+			err = tcps_copy_bucket(w);
 		if (err)
 			return err;
 		w->bucket++;
@@ -269,6 +455,27 @@ int tcps_walk_next(struct tcps_walk *w)
 	return 0;
 }
 
+/* Count a bind table bucket's sockets only bound, under its lock. */
+static void tcps_count_bind_bucket(struct tcps_walk *w, u64 *counts)
+{
+	struct inet_bind_hashbucket *ibb = tcps_bind_bucket(w);
+	struct inet_bind2_bucket *tb2;
+	struct sock *sk;
+	int state;
+
+	spin_lock_bh(&ibb->lock);
+	inet_bind_bucket_for_each(tb2, &ibb->chain) {
+		if (!net_eq(ib2_net(tb2), w->net))
+			continue;
+		tcps_for_each_bound2(sk, tb2) {
+			state = inet_sk_state_load(sk);
+			if (tcps_bound_only(sk, state))
+				counts[tcps_sock_state_id(w, sk, state)]++;
+		}
+	}
+	spin_unlock_bh(&ibb->lock);
+}
+
 /* Count one chain's sockets of our netns by state, under its lock. */
 static void tcps_count_chain(struct tcps_walk *w, u64 *counts)
 {
@@ -276,9 +483,13 @@ static void tcps_count_chain(struct tcps_walk *w, u64 *counts)
 	struct hlist_nulls_head *head;
 	struct sock *sk;
 
-	head = tcps_bucket(w);
-	if (hlist_nulls_empty(head))
+	if (tcps_bucket_empty(w))
 		return;
+	if (w->table == TCPS_TABLE_BIND) {
+		tcps_count_bind_bucket(w, counts);
+		return;
+	}
+	head = tcps_bucket(w);
 	spin_lock_bh(tcps_bucket_lock(w));
 	sk_nulls_for_each(sk, node, head)
 		counts[tcps_sock_state_id(w, sk, inet_sk_state_load(sk))]++;
@@ -298,14 +509,12 @@ static void tcps_count_chain(struct tcps_walk *w, u64 *counts)
 void tcps_walk_count(struct net *net, u64 *counts)
 {
 	struct tcps_walk w = { .net = net };
-	struct inet_hashinfo *h = tcps_hashinfo(&w);
-	unsigned int last;
+	unsigned int size;
 
-	for (w.table = TCPS_TABLE_LISTEN; w.table != TCPS_TABLE_END;
+	for (w.table = TCPS_TABLE_BIND; w.table != TCPS_TABLE_END;
 	     w.table++) {
-		last = w.table == TCPS_TABLE_LISTEN ? h->lhash2_mask :
-						      h->ehash_mask;
-		for (w.bucket = 0; w.bucket <= last; w.bucket++) {
+		size = tcps_table_size(&w);
+		for (w.bucket = 0; w.bucket < size; w.bucket++) {
 			/* Every 1024 buckets, full or empty. */
 			if (!(w.bucket % TCPS_EMPTY_BATCH))
 				cond_resched();
@@ -320,9 +529,10 @@ void tcps_walk_count(struct net *net, u64 *counts)
  */
 void tcps_walk_rewind(struct tcps_walk *w)
 {
-	w->table = TCPS_TABLE_LISTEN;
+	w->table = TCPS_TABLE_BIND;
 	w->bucket = 0;
 	w->nrows = 0;
+	tcps_seen_clear(&w->seen);
 }
 
 /**
@@ -338,6 +548,7 @@ int tcps_walk_init(struct tcps_walk *w, struct net *net,
 {
 	w->net = net;
 	w->user_ns = user_ns;
+	w->seen = (struct tcps_seen){};
 	w->cap = TCPS_ROWS_INITIAL;
 	w->rows = kvmalloc_array(w->cap, sizeof(*w->rows), TCPS_GFP_READER);
 	if (!w->rows)
@@ -356,4 +567,5 @@ void tcps_walk_destroy(struct tcps_walk *w)
 	w->rows = NULL;
 	w->cap = 0;
 	w->nrows = 0;
+	tcps_seen_free(&w->seen);
 }

@@ -16,7 +16,8 @@ echo '#define IS_ENABLED(option) 1' >"$stub/linux/kconfig.h"
 
 all=(-DCONFIG_64BIT -DTCPS_HAVE_PERNET_HASHINFO -DTCPS_HAVE_KERNEL_TRACEPOINTS
 	-DTCPS_HAVE_SK_UID -DTCPS_HAVE_SOCK_I_UID -DTCPS_HAVE_LINUX_HEX_H
-	-DTCPS_HAVE_KERNEL_HEX_ASC)
+	-DTCPS_HAVE_KERNEL_HEX_ASC -DTCPS_HAVE_TCP_TIMEOUT_EXPIRES
+	-DTCPS_HAVE_ICSK_TIMEOUT)
 fails=0
 
 # compat WITHOUT...: compat.h's diagnostics with all flags but WITHOUT.
@@ -54,6 +55,9 @@ expect "" -DTCPS_HAVE_SOCK_I_UID
 expect "missing: sk_uid() or sock_i_uid()" -DTCPS_HAVE_SK_UID -DTCPS_HAVE_SOCK_I_UID
 expect "" -DTCPS_HAVE_LINUX_HEX_H
 expect "missing: hex_asc[]" -DTCPS_HAVE_LINUX_HEX_H -DTCPS_HAVE_KERNEL_HEX_ASC
+expect "" -DTCPS_HAVE_TCP_TIMEOUT_EXPIRES
+expect "" -DTCPS_HAVE_ICSK_TIMEOUT
+expect "missing: tcp_timeout_expires() or icsk->icsk_timeout" -DTCPS_HAVE_TCP_TIMEOUT_EXPIRES -DTCPS_HAVE_ICSK_TIMEOUT
 # The request hook's feature test (module/conftest/reqsk_hash_add_bool.c)
 # against a stub header with each prototype: it must accept exactly the
 # bool-returning ones whose return value the kretprobe reads.

@@ -334,8 +334,9 @@ int tcps_parse_args(struct tcps_opts *o, int argc, char **argv)
 			tcps_usage(stdout);
 			return TCPS_EXIT_OK;
 		case 'V':
-			printf("tcpstates %s (reads format version %d)\n",
-			       TCPS_VERSION, TCPSTATES_FORMAT_VERSION);
+			printf("tcpstates %s (reads format versions %d to %d)\n",
+			       TCPS_VERSION, TCPSTATES_FORMAT_VERSION_MIN,
+			       TCPSTATES_FORMAT_VERSION);
 			return TCPS_EXIT_OK;
 		default:
 			return tcps_bad_option(c, argv);

@@ -10,10 +10,17 @@
 #include "output.h"
 #include "states.h"
 
+/*
+ * The version of the JSON documents this tool writes, which is not the
+ * version of the file it reads: a new column of /proc/tcpstates changes
+ * nothing here until the tool outputs it.
+ */
+#define TCPS_JSON_FORMAT_VERSION	1
+
 void tcps_json_open(FILE *out, unsigned long long netns)
 {
 	fprintf(out, "{\"format_version\":%d,\"netns\":%llu",
-		TCPSTATES_FORMAT_VERSION, netns);
+		TCPS_JSON_FORMAT_VERSION, netns);
 }
 
 void tcps_json_sockets_open(FILE *out)

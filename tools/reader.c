@@ -204,9 +204,11 @@ static bool tcps_read_title(struct tcps_reader *r)
 	*colon = '\0';
 	/* The version first: a later version may change the rest. */
 	if (!tcps_parse_u64(f[1], &version) ||
-	    version != TCPSTATES_FORMAT_VERSION)
-		return tcps_bad(r, "unsupported format version %s, this tool reads %d",
-				f[1], TCPSTATES_FORMAT_VERSION);
+	    version < TCPSTATES_FORMAT_VERSION_MIN ||
+	    version > TCPSTATES_FORMAT_VERSION)
+		return tcps_bad(r, "unsupported format version %s, this tool reads %d to %d",
+				f[1], TCPSTATES_FORMAT_VERSION_MIN,
+				TCPSTATES_FORMAT_VERSION);
 	if (n != 8 || !tcps_parse_u64(f[7], &r->netns))
 		goto malformed;
 	for (i = 0; i < ARRAY_SIZE(words); i++)

@@ -35,8 +35,8 @@ for d in /sys/kernel/debug/kunit/tcpstates_*; do
 	cat "$d/results" >&3
 	echo "END kunit:${d##*/} rc=0" >&3
 done
-[ "$suites" -eq 5 ] && ok "five KUnit suites reported" ||
-	not_ok "five KUnit suites reported (saw $suites)"
+[ "$suites" -eq 6 ] && ok "six KUnit suites reported" ||
+	not_ok "six KUnit suites reported (saw $suites)"
 
 rmmod tcpstates_kunit && ok "tcpstates_kunit unloads" ||
 	not_ok "tcpstates_kunit unloads"

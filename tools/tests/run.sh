@@ -391,7 +391,7 @@ static_checks() {
 
 version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' ../../dkms.conf)
 check "-V prints dkms.conf's version" \
-	equal "tcpstates $version (reads format version 1)" "$(../tcpstates -V)"
+	equal "tcpstates $version (reads format versions 1 to 2)" "$(../tcpstates -V)"
 need jq jq
 need valgrind valgrind
 need busybox busybox

@@ -9,20 +9,35 @@
  *   line 1   "tcpstates <TCPSTATES_FORMAT_VERSION>: TCP sockets of net
  *            namespace <netns inode number>"
  *   line 2   column titles
- *   rows     Proto Recv-Q Send-Q Local Foreign State UID Inode, separated
- *            by one or more spaces; Proto is "tcp" (AF_INET socket) or
- *            "tcp6" (AF_INET6 socket, v4-mapped peers included); addresses
- *            are "a.b.c.d:port" or "[rfc5952-address]:port", port 0 (a
- *            wildcard) printed as "*"; State is a name of
+ *   rows     Proto Recv-Q Send-Q Local Foreign State UID Inode Timer Idle,
+ *            separated by one or more spaces; Proto is "tcp" (AF_INET
+ *            socket) or "tcp6" (AF_INET6 socket, v4-mapped peers included);
+ *            addresses are "a.b.c.d:port" or "[rfc5952-address]:port", port
+ *            0 (a wildcard) printed as "*"; State is a name of
  *            TCPS_STATE_NAMES.  Request sockets show SYN_RECV, TIME_WAIT
  *            sockets their substate (TIME_WAIT or FIN_WAIT2), like
- *            /proc/net/tcp.
+ *            /proc/net/tcp.  CLOSE rows are bound sockets: a port held by
+ *            bind() (or kept after a failed connect()) by a socket neither
+ *            listening nor connected, which /proc/net/tcp never shows.
+ *   Timer    "<name>(<seconds>/<retransmits>/<probes>)", netstat -o's
+ *            figures in one word: name is one of TCPS_TIMER_NAMES (the
+ *            timer armed, as /proc/net/tcp's "tr" column numbers them),
+ *            seconds the time left to its expiry with three decimals
+ *            (0.000 when off), retransmits the retransmissions (a request
+ *            socket: its SYN-ACKs resent), probes the unanswered
+ *            zero-window or keepalive probes.
+ *   Idle     "<rcv>/<snd>": seconds (three decimals) since the socket last
+ *            received anything from its peer, and since it last sent data
+ *            (ss -i's min(lastrcv, lastack) and lastsnd); "-" for sockets
+ *            with no peer yet or any more: listeners, bound, SYN_SENT,
+ *            request and timewait sockets.
  *   blank line, then "State Count", then one line "<name> <count>" for
  *            every state in id order (zeros included), then
  *            "Total <rows>".  The counts are those of the rows above.
  *
- * A version bump means a change a parser of the previous version would
- * misread; columns may be appended after Inode within a version.
+ * Version 1 ended the rows at Inode and showed no CLOSE rows.  A version
+ * bump means a change a parser of the previous version would misread;
+ * columns may be appended after Idle within a version.
  */
 #ifndef _UAPI_LINUX_TCPSTATES_H
 #define _UAPI_LINUX_TCPSTATES_H
@@ -30,7 +45,9 @@
 #include <linux/types.h>
 
 #define TCPSTATES_PROC_PATH		"/proc/tcpstates"
-#define TCPSTATES_FORMAT_VERSION	1
+#define TCPSTATES_FORMAT_VERSION	2
+/* The oldest version a reader of this header can still parse. */
+#define TCPSTATES_FORMAT_VERSION_MIN	1
 
 /* First word of line 1, and the titles of the counter block. */
 #define TCPSTATES_MAGIC			"tcpstates"
@@ -75,6 +92,21 @@ enum tcps_state {
 
 /* Longest state name, for column widths. */
 #define TCPS_STATE_NAME_MAX	11
+
+/*
+ * Timer ids of the Timer column: /proc/net/tcp's "tr" values, and the
+ * names netstat -o gives them.
+ */
+enum tcps_timer {
+	TCPS_TIMER_OFF = 0,		/* none armed */
+	TCPS_TIMER_ON = 1,		/* retransmit (SYN, SYN-ACK, data, loss probe) */
+	TCPS_TIMER_KEEPALIVE = 2,	/* keepalive (or a FIN_WAIT2 orphan's) */
+	TCPS_TIMER_TIMEWAIT = 3,	/* a timewait socket's end */
+	TCPS_TIMER_PROBE = 4		/* zero-window probe */
+};
+
+#define TCPS_TIMER_LAST		TCPS_TIMER_PROBE
+#define TCPS_TIMER_NAMES { "off", "on", "keepalive", "timewait", "probe" }
 
 /*
  * ---- State transitions ----
