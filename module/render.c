@@ -23,7 +23,7 @@
 #define TCPS_W_ADDR	23
 #define TCPS_W_UID	8
 #define TCPS_W_INODE	10
-#define TCPS_W_TIMER	20	/* "keepalive(7199.996/0/0)" mostly fits */
+#define TCPS_W_TIMER	23	/* "keepalive(7199.996/0/0)" fits */
 
 static const char *const tcps_timer_names[] = TCPS_TIMER_NAMES;
 

@@ -21,8 +21,16 @@ import sys
 STATES = ["ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2",
           "TIME_WAIT", "CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN",
           "CLOSING"]
-# The states the scenario holds for each family (CLOSE is never hashed).
-HELD = [s for s in STATES if s != "CLOSE"]
+# The states the scenario holds for each family (CLOSE: bound sockets).
+HELD = STATES
+# Bound sockets: only this module and inet_diag's TCP_BOUND_INACTIVE dump
+# (scenario diag-bound, Linux 6.6+) show them; /proc/net/tcp and ss -tan
+# do not.
+BOUND = "CLOSE"
+TIMERS = ["off", "on", "keepalive", "timewait", "probe"]
+TIMER_RE = re.compile(r"^(off|on|keepalive|timewait|probe)\((\d+)\.(\d{3})/"
+                      r"(\d+)/(\d+)\)$")
+IDLE_RE = re.compile(r"^(\d+)\.(\d{3})/(\d+)\.(\d{3})$")
 SS_STATES = {"ESTAB": "ESTABLISHED", "SYN-SENT": "SYN_SENT",
              "SYN-RECV": "SYN_RECV", "FIN-WAIT-1": "FIN_WAIT1",
              "FIN-WAIT-2": "FIN_WAIT2", "TIME-WAIT": "TIME_WAIT",
@@ -30,12 +38,12 @@ SS_STATES = {"ESTAB": "ESTABLISHED", "SYN-SENT": "SYN_SENT",
              "LAST-ACK": "LAST_ACK", "LISTEN": "LISTEN",
              "CLOSING": "CLOSING"}
 ROW_RE = re.compile(r"^(tcp6?) +(\d+) +(\d+) +(\S+) +(\S+) +([A-Z_0-9]+)"
-                    r" +(\d+) +(\d+)$")
+                    r" +(\d+) +(\d+) +(\S+) +(\S+)$")
 TITLE_RE = re.compile(r"^tcpstates (\d+): TCP sockets of net namespace (\d+)$")
 COUNTS_TITLE_RE = re.compile(
     r"^tcpstates (\d+): TCP socket counts of net namespace (\d+)$")
 COLUMNS = ["Proto", "Recv-Q", "Send-Q", "Local", "Address", "Foreign",
-           "Address", "State", "UID", "Inode"]
+           "Address", "State", "UID", "Inode", "Timer", "Idle"]
 
 
 class Judge:
@@ -112,7 +120,9 @@ def parse_tcpstates(lines):
         if not m:
             errors.append(f"malformed row {lines[i]!r}")
         else:
-            proto, rxq, txq, loc, rem, state, uid, ino = m.groups()
+            proto, rxq, txq, loc, rem, state, uid, ino, timer, idle = \
+                m.groups()
+            tm, im = TIMER_RE.match(timer), IDLE_RE.match(idle)
             try:
                 lip, lport = parse_endpoint(loc, proto)
                 rip, rport = parse_endpoint(rem, proto)
@@ -121,10 +131,19 @@ def parse_tcpstates(lines):
             else:
                 if state not in STATES:
                     errors.append(f"unknown state in {lines[i]!r}")
-                rows.append(dict(proto=proto, rxq=int(rxq), txq=int(txq),
-                                 local=(lip, lport), remote=(rip, rport),
-                                 state=state, uid=int(uid), ino=int(ino),
-                                 text=(proto, loc, rem, state)))
+                if not tm or (idle != "-" and not im):
+                    errors.append(f"bad Timer or Idle in {lines[i]!r}")
+                    tm = tm or TIMER_RE.match("off(0.000/0/0)")
+                rows.append(dict(
+                    proto=proto, rxq=int(rxq), txq=int(txq),
+                    local=(lip, lport), remote=(rip, rport), state=state,
+                    uid=int(uid), ino=int(ino), text=(proto, loc, rem, state),
+                    timer=TIMERS.index(tm.group(1)),
+                    timer_ms=int(tm.group(2)) * 1000 + int(tm.group(3)),
+                    retrans=int(tm.group(4)), probes=int(tm.group(5)),
+                    idle=None if not im else (
+                        int(im.group(1)) * 1000 + int(im.group(2)),
+                        int(im.group(3)) * 1000 + int(im.group(4)))))
         i += 1
     block = lines[i + 1:]
     if not block or block[0].split() != ["State", "Count"]:
@@ -164,10 +183,12 @@ def parse_proc_net(lines, proto):
         if len(f) < 10:
             continue
         txq, rxq = (int(x, 16) for x in f[4].split(":"))
+        tr, when = (int(x, 16) for x in f[5].split(":"))
         rows.append(dict(proto=proto, local=hex_endpoint(f[1], proto),
                          remote=hex_endpoint(f[2], proto),
                          state=STATES[int(f[3], 16) - 1], txq=txq, rxq=rxq,
-                         uid=int(f[7]), ino=int(f[9])))
+                         uid=int(f[7]), ino=int(f[9]), timer=tr,
+                         when=when, retrans=int(f[6], 16), probes=int(f[8])))
     return rows
 
 
@@ -237,8 +258,8 @@ def judge_netns(judge, sections, ns, suffix, expected):
     version, netns, rows, counts, total, errors = \
         parse_tcpstates(body("tcpstates"))
     inode = re.findall(r"net:\[(\d+)\]", " ".join(body("netns")))
-    judge.check(f"{ns}: title names format version 1 and the reader's "
-                "netns", version == 1 and inode and netns == int(inode[0]),
+    judge.check(f"{ns}: title names format version 2 and the reader's "
+                "netns", version == 2 and inode and netns == int(inode[0]),
                 f"version={version} netns={netns} expected {inode}")
     judge.check(f"{ns}: every line is well-formed", not errors,
                 "; ".join(errors[:5]))
@@ -252,8 +273,8 @@ def judge_netns(judge, sections, ns, suffix, expected):
     # /proc/tcpstates_counts: the same block without the rows.
     clines = body("counts")
     cm = COUNTS_TITLE_RE.match(clines[0]) if clines else None
-    judge.check(f"{ns}: counts view title names format version 1 and the "
-                "reader's netns", cm and int(cm.group(1)) == 1 and inode and
+    judge.check(f"{ns}: counts view title names format version 2 and the "
+                "reader's netns", cm and int(cm.group(1)) == 2 and inode and
                 int(cm.group(2)) == int(inode[0]),
                 f"title {clines[:1]} expected netns {inode}")
     tlines = sections.get("tcpstates" + suffix, ([], -1))[0]
@@ -274,14 +295,177 @@ def judge_netns(judge, sections, ns, suffix, expected):
 
     proc = (parse_proc_net(body("proc-net-tcp"), "tcp") +
             parse_proc_net(body("proc-net-tcp6"), "tcp6"))
-    same(judge, f"{ns}: rows equal /proc/net/tcp + /proc/net/tcp6",
-         [key(r) for r in rows], [key(r) for r in proc])
+    hashed = [r for r in rows if r["state"] != BOUND]
+    same(judge, f"{ns}: rows but the bound ones equal /proc/net/tcp + "
+         "/proc/net/tcp6", [key(r) for r in hashed], [key(r) for r in proc])
     same(judge, f"{ns}: queues, uid and inode equal /proc/net/tcp{{,6}}",
-         [full_key(r) for r in rows], [full_key(r) for r in proc])
+         [full_key(r) for r in hashed], [full_key(r) for r in proc])
     ss = parse_ss(body("ss-4"), "tcp") + parse_ss(body("ss-6"), "tcp6")
-    same(judge, f"{ns}: rows equal ss -tan",
-         [key(r) for r in rows], [key(r) for r in ss])
+    same(judge, f"{ns}: rows but the bound ones equal ss -tan",
+         [key(r) for r in hashed], [key(r) for r in ss])
     return rows
+
+
+def parse_stamped(lines):
+    """scenario stamp output: [(start_ns, end_ns, [lines])] per file, then
+    the lines after the last stamp (ss), with their own stamps."""
+    parts, cur, last = [], None, None
+    for line in lines:
+        if line.startswith("STAMP "):
+            t = int(line.split()[1])
+            if last is not None:
+                parts.append((last, t, cur))
+            last, cur = t, []
+        elif cur is not None:
+            cur.append(line)
+    return parts
+
+
+SS_TIMER_RE = re.compile(r"timer:\((\w+),")
+SS_TIMERS = {"on": 1, "keepalive": 2, "timewait": 3, "persist": 4}
+
+
+def parse_ss_info(lines):
+    """ss -tanoiH -4, "#v6", ss -tanoiH -6: per socket, its key and its
+    info words."""
+    socks, cur, proto = [], None, "tcp"
+    for line in lines:
+        if line == "#v6":
+            proto, cur = "tcp6", None
+            continue
+        if not line.strip():
+            continue
+        if line[0] in " \t" and cur is not None:
+            cur["info"] += " " + line.strip()
+            continue
+        f = line.split()
+        if len(f) < 5:
+            continue
+        try:
+            cur = dict(proto=proto, state=SS_STATES.get(f[0], f[0]),
+                       local=ss_endpoint(f[3], proto),
+                       remote=ss_endpoint(f[4], proto), info=line)
+        except ValueError:
+            cur = None
+            continue
+        socks.append(cur)
+    for sk in socks:
+        m = SS_TIMER_RE.search(sk["info"])
+        sk["timer"] = SS_TIMERS.get(m.group(1), -1) if m else 0
+        vals = {}
+        for k in ("lastsnd", "lastrcv", "lastack"):
+            m = re.search(rf"\b{k}:(\d+)", sk["info"])
+            vals[k] = int(m.group(1)) if m else 0
+        sk["idle"] = (min(vals["lastrcv"], vals["lastack"]), vals["lastsnd"])
+    return socks
+
+
+# Slack in ms for the clocks' granularity: jiffies (up to 10 ms at
+# HZ=100), /proc/net/tcp's clock_t (10 ms, truncated), our milliseconds.
+SLACK_MS = 25
+
+
+def judge_timers(judge, sections):
+    """The Timer and Idle columns against /proc/net/tcp's tr, tm->when,
+    retrnsmt and timeout columns and against ss -tanoi (over netlink),
+    read right after: a row passes if one of the three tries agrees."""
+    tries = []
+    for t in (1, 2, 3):
+        lines, rc = sections.get(f"timers-{t}", ([], -1))
+        parts = parse_stamped(lines)
+        if rc != 0 or len(parts) != 5:
+            continue
+        (s1, e1, ours), (s2, _, p4), (_, e2, p6), (s3, e3, ssl), _ = parts
+        version, _, rows, _, _, errors = parse_tcpstates(ours)
+        proc = {key(r): r for r in (parse_proc_net(p4, "tcp") +
+                                     parse_proc_net(p6, "tcp6"))}
+        ss = {key(r): r for r in parse_ss_info(ssl)}
+        tries.append(dict(s1=s1 / 1e6, e1=e1 / 1e6, s2=s2 / 1e6,
+                          e2=e2 / 1e6, s3=s3 / 1e6, e3=e3 / 1e6, rows=rows,
+                          proc=proc, ss=ss, errors=errors))
+    judge.check("timers: three stamped reads of /proc/tcpstates, "
+                "/proc/net/tcp{,6} and ss were collected", len(tries) == 3,
+                f"{len(tries)} usable")
+    if not tries:
+        return
+    judge.check("timers: every row of the stamped reads is well-formed",
+                not any(t["errors"] for t in tries),
+                "; ".join(e for t in tries for e in t["errors"])[:300])
+
+    def proc_ok(r, t):
+        p = t["proc"].get(key(r))
+        if p is None:
+            return None
+        if (p["timer"], p["retrans"], p["probes"]) != \
+                (r["timer"], r["retrans"], r["probes"]):
+            return False
+        # Ours counted down by the time between the two reads.
+        d = r["timer_ms"] - p["when"] * 10
+        if r["timer"] == 0:
+            return r["timer_ms"] == 0 and p["when"] == 0
+        return (t["s2"] - t["e1"] - SLACK_MS <= d <=
+                t["e2"] - t["s1"] + SLACK_MS)
+
+    def ss_ok(r, t):
+        s = t["ss"].get(key(r))
+        if s is None:
+            return None
+        if s["timer"] != r["timer"]:
+            return False
+        if r["idle"] is None:
+            return True
+        lo, hi = t["s3"] - t["e1"] - SLACK_MS, t["e3"] - t["s1"] + SLACK_MS
+        return all(lo <= s["idle"][i] - r["idle"][i] <= hi for i in (0, 1))
+
+    rows = [r for r in tries[0]["rows"] if r["state"] != BOUND]
+    seen_timers = set()
+    bad_proc, bad_ss, idle_rows = [], [], 0
+    for r in rows:
+        results = [(proc_ok(x, t), ss_ok(x, t)) for t in tries
+                   for x in t["rows"] if key(x) == key(r)]
+        if not any(p for p, _ in results):
+            bad_proc.append(f"{r['text']} timer {r['timer']} "
+                            f"{r['timer_ms']}ms/{r['retrans']}/{r['probes']}")
+        if not any(s for _, s in results):
+            bad_ss.append(f"{r['text']} timer {r['timer']} idle {r['idle']}")
+        seen_timers.add(TIMERS[r["timer"]])
+        idle_rows += r["idle"] is not None
+    judge.check(f"timers: each of {len(rows)} rows has /proc/net/tcp's timer, "
+                "time left, retransmits and probes", rows and not bad_proc,
+                "; ".join(bad_proc[:6]))
+    judge.check(f"timers: each of {len(rows)} rows has ss -to's timer and "
+                f"ss -i's idle times ({idle_rows} rows with a peer)",
+                rows and not bad_ss and idle_rows > 0, "; ".join(bad_ss[:6]))
+    judge.check("timers: the rows show every kind of timer "
+                f"({', '.join(TIMERS)})", seen_timers == set(TIMERS),
+                f"seen {sorted(seen_timers)}")
+    peerless = [r["text"] for r in rows if r["idle"] is not None and (
+        r["state"] in ("LISTEN", "SYN_SENT", "SYN_RECV", "TIME_WAIT") or
+        TIMERS[r["timer"]] == "timewait")]
+    judge.check("timers: listeners, SYN_SENT, request and timewait sockets "
+                "show no idle times", not peerless, str(peerless[:4]))
+
+
+def judge_bound(judge, sections, rows):
+    """CLOSE rows against inet_diag's dump of bound-only sockets."""
+    release = sections.get("uname", ([""], 0))[0]
+    m = re.match(r"(\d+)\.(\d+)", release[0] if release else "")
+    lines, rc = sections.get("diag-bound", ([], -1))
+    if not m or (int(m.group(1)), int(m.group(2))) < (6, 6):
+        print(f"# bound: kernel {release} has no inet_diag dump of bound "
+              "sockets (6.6+); judged against the manifest only")
+        return
+    diag = []
+    for line in lines:
+        f = line.split()
+        if len(f) == 3:
+            lip, lport = ss_endpoint(f[1], f[0])
+            rip, rport = ss_endpoint(f[2], f[0])
+            diag.append((f[0], (lip, lport), (rip, rport), BOUND))
+    ours = [key(r) for r in rows if r["state"] == BOUND]
+    judge.check("bound: inet_diag's dump was collected", rc == 0, f"rc={rc}")
+    same(judge, "bound: CLOSE rows equal inet_diag's bound-inactive dump",
+         ours, diag)
 
 
 def main():
@@ -296,6 +480,9 @@ def main():
     for ns in sorted(manifest):
         suffix = "" if ns == "init" else "@" + ns
         seen[ns] = judge_netns(judge, sections, ns, suffix, manifest[ns])
+
+    judge_timers(judge, sections)
+    judge_bound(judge, sections, seen.get("init", []))
 
     init_states = {(r["proto"], r["state"]) for r in seen.get("init", [])}
     for proto in ("tcp", "tcp6"):

@@ -186,7 +186,8 @@ for entry in "${root_kernels[@]}"; do
 		echo "# $tag: sparse not run: $(grep -o 'C=2 specified.*' "$out/$tag-build.raw")"
 	fi
 	root_kvers[$suite]="${root_kvers[$suite]:-} $kver"
-	VM_KERNEL=$(tests/roots.sh image "$suite" "$kver") \
+	KMODS_ROOT=$(tests/roots.sh root "$suite") \
+		VM_KERNEL=$(tests/roots.sh image "$suite" "$kver") \
 		prove "$tag" "$kver" tests/trans/transdrive "${scenario_files[@]}"
 done
 
@@ -227,7 +228,7 @@ for entry in "${cross_kernels[@]}"; do
 		/work/tests/cross-progs.sh "$arch" aarch64-linux-gnu-gcc-14 || continue
 	sysroot=$(cat "$out/$tag.sysroot")
 	p=.build/$arch/src
-	VM_ARCH=$arch VM_SYSROOT=$sysroot \
+	VM_ARCH=$arch VM_SYSROOT=$sysroot KMODS_ROOT=$(tests/roots.sh root "$suite") \
 		VM_KERNEL=$(tests/roots.sh image "$suite" "$kver") \
 		prove "$tag" "$kver" "$p/tests/trans/transdrive" \
 		"$p/tests/scenario/scenario" "$p/tools/tcpstates-static" \

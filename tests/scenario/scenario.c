@@ -5,6 +5,11 @@
  *   scenario hold MANIFEST      hold TCP sockets in every state, list them
  *   scenario read BUFSIZE FILE  cat FILE with read()s of BUFSIZE bytes
  *   scenario write FILE         report whether FILE accepts writes
+ *   scenario stamp FILE...      cat each FILE between "STAMP <ns>" lines
+ *                               (CLOCK_MONOTONIC), to time the reads
+ *   scenario diag-bound         the bound-only TCP sockets inet_diag
+ *                               lists (TCP_BOUND_INACTIVE, Linux 6.6+):
+ *                               "tcp|tcp6 LOCAL FOREIGN" per socket
  *
  * "hold" is the oracle of the test: every socket it creates is described
  * by one "ROW ns proto local foreign STATE" line of MANIFEST, which the
@@ -17,6 +22,9 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
 #include <linux/tcp.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -548,6 +556,8 @@ static void established_setup(struct run *r)
 
 	hold(l, ST_LISTEN, NULL, "listener");
 	make_pair(l, &r->w, 0, 0, &r->a, &r->b);
+	/* Its keepalive timer: the Timer column's "keepalive". */
+	set_int(r->a, SOL_SOCKET, SO_KEEPALIVE, 1, "SO_KEEPALIVE");
 	hold(r->a, ST_ESTABLISHED, NULL, "client");
 	hold(r->b, ST_ESTABLISHED, NULL, "server");
 }
@@ -739,6 +749,56 @@ static void mapped_setup(struct run *r)
 	hold(r->b, ST_ESTABLISHED, NULL, "server");
 }
 
+/* Only bound: in no table but the bind table, shown as CLOSE. */
+static void bound_setup(struct run *r)
+{
+	struct sockaddr_storage ss;
+	int fd = tcp_socket(r->w.family, 0, 0);
+
+	if (bind(fd, (struct sockaddr *)&ss, make_sa(&r->w, &ss)))
+		die_errno("%s: bind", cur_case);
+	hold(fd, ST_CLOSE, r->w.family == AF_INET ? "0.0.0.0:*" : "[::]:*",
+	     "bound socket");
+}
+
+/*
+ * Bound, then a connect() refused (RST from a port nobody listens on):
+ * an explicitly bound socket keeps its port, and its row the peer it
+ * tried, as inet_diag shows it.
+ */
+static void bound_refused_setup(struct run *r)
+{
+	struct where nobody = r->w;
+	struct sockaddr_storage ss;
+	char target[64];
+	int fd = tcp_socket(r->w.family, 0, 0), ms;
+
+	if (bind(fd, (struct sockaddr *)&ss, make_sa(&r->w, &ss)))
+		die_errno("%s: bind", cur_case);
+	nobody.port = r->w.port + 80;
+	start_connect(fd, &nobody);
+	for (ms = 0; get_state(fd) != ST_CLOSE; ms++) {
+		if (ms >= WAIT_MS)
+			die("%s: connect() to a closed port never failed", cur_case);
+		sleep_ms(1);
+	}
+	format_where(&nobody, target, sizeof(target));
+	hold(fd, ST_CLOSE, target, "bound socket after a refused connect");
+}
+
+/* A dual-stack socket bound to [::], IPV6_V6ONLY off. */
+static void bound_any_setup(struct run *r)
+{
+	struct where any = { AF_INET6, "::", r->w.port };
+	struct sockaddr_storage ss;
+	int fd = tcp_socket(AF_INET6, 0, 0);
+
+	set_int(fd, IPPROTO_IPV6, IPV6_V6ONLY, 0, "IPV6_V6ONLY");
+	if (bind(fd, (struct sockaddr *)&ss, make_sa(&any, &ss)))
+		die_errno("%s: bind", cur_case);
+	hold(fd, ST_CLOSE, "[::]:*", "dual-stack bound socket");
+}
+
 #define CASE_V6_ONLY	0x1
 /* Timewait sockets expire after 60 s: create them last. */
 #define CASE_LATE	0x2
@@ -761,6 +821,9 @@ static const struct scase {
 	{ 8, "CLOSING", closing_setup, closing_finish, 0 },
 	{ 9, "TIME_WAIT", time_wait_setup, NULL, CASE_LATE },
 	{ 10, "FIN_WAIT2 timewait", fin_wait2_tw_setup, NULL, CASE_LATE },
+	{ 11, "bound", bound_setup, NULL, 0 },
+	{ 12, "bound, connect refused", bound_refused_setup, NULL, 0 },
+	{ 13, "bound to [::]", bound_any_setup, NULL, CASE_V6_ONLY },
 	{ 19, "v4-mapped", mapped_setup, NULL, CASE_V6_ONLY },
 };
 
@@ -1100,12 +1163,116 @@ static int cmd_write(const char *path)
 	return accepted ? 1 : 0;
 }
 
+static void stamp(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	printf("STAMP %lld\n", (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec);
+	fflush(stdout);
+}
+
+static int cmd_stamp(int n, char **paths)
+{
+	int i;
+
+	stamp();
+	for (i = 0; i < n; i++) {
+		if (cmd_read("65536", paths[i]))
+			return 1;
+		stamp();
+	}
+	return 0;
+}
+
+/* TCP_BOUND_INACTIVE (include/net/tcp_states.h, Linux 6.6+). */
+#define ST_BOUND_INACTIVE	13
+
+/* One inet_diag dump of @family's bound-only sockets, printed. */
+static void diag_bound(int family)
+{
+	struct {
+		struct nlmsghdr nlh;
+		struct inet_diag_req_v2 req;
+	} msg = {
+		.nlh = {
+			.nlmsg_len = sizeof(msg),
+			.nlmsg_type = SOCK_DIAG_BY_FAMILY,
+			.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
+		},
+		.req = {
+			.sdiag_family = family,
+			.sdiag_protocol = IPPROTO_TCP,
+			.idiag_states = 1U << ST_BOUND_INACTIVE,
+		},
+	};
+	static char buf[65536];
+	struct sockaddr_storage ls, rs;
+	char local[64], remote[64];
+	struct nlmsghdr *h;
+	ssize_t n;
+	int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+
+	if (fd < 0)
+		die_errno("diag-bound: netlink socket");
+	if (send(fd, &msg, sizeof(msg), 0) != sizeof(msg))
+		die_errno("diag-bound: send");
+	for (;;) {
+		n = recv(fd, buf, sizeof(buf), 0);
+		if (n < 0)
+			die_errno("diag-bound: recv");
+		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n);
+		     h = NLMSG_NEXT(h, n)) {
+			const struct inet_diag_msg *d = NLMSG_DATA(h);
+
+			if (h->nlmsg_type == NLMSG_DONE) {
+				close(fd);
+				return;
+			}
+			if (h->nlmsg_type == NLMSG_ERROR)
+				die("diag-bound: netlink error (no tcp_diag?)");
+			memset(&ls, 0, sizeof(ls));
+			memset(&rs, 0, sizeof(rs));
+			ls.ss_family = rs.ss_family = d->idiag_family;
+			if (d->idiag_family == AF_INET) {
+				struct sockaddr_in *l4 = (void *)&ls, *r4 = (void *)&rs;
+
+				memcpy(&l4->sin_addr, d->id.idiag_src, 4);
+				memcpy(&r4->sin_addr, d->id.idiag_dst, 4);
+				l4->sin_port = d->id.idiag_sport;
+				r4->sin_port = d->id.idiag_dport;
+			} else {
+				struct sockaddr_in6 *l6 = (void *)&ls, *r6 = (void *)&rs;
+
+				memcpy(&l6->sin6_addr, d->id.idiag_src, 16);
+				memcpy(&r6->sin6_addr, d->id.idiag_dst, 16);
+				l6->sin6_port = d->id.idiag_sport;
+				r6->sin6_port = d->id.idiag_dport;
+			}
+			format_sa(&ls, local, sizeof(local));
+			format_sa(&rs, remote, sizeof(remote));
+			printf("%s %s %s\n", d->idiag_family == AF_INET ? "tcp" : "tcp6",
+			       local, remote);
+		}
+	}
+}
+
+static int cmd_diag_bound(void)
+{
+	diag_bound(AF_INET);
+	diag_bound(AF_INET6);
+	fflush(stdout);
+	return 0;
+}
+
 static int bad_usage(void)
 {
 	fprintf(stderr,
 		"usage: scenario hold MANIFEST\n"
 		"       scenario read BUFSIZE FILE\n"
-		"       scenario write FILE\n");
+		"       scenario write FILE\n"
+		"       scenario stamp FILE...\n"
+		"       scenario diag-bound\n");
 	return 2;
 }
 
@@ -1117,5 +1284,9 @@ int main(int argc, char **argv)
 		return cmd_read(argv[2], argv[3]);
 	if (argc == 3 && !strcmp(argv[1], "write"))
 		return cmd_write(argv[2]);
+	if (argc >= 3 && !strcmp(argv[1], "stamp"))
+		return cmd_stamp(argc - 2, argv + 2);
+	if (argc == 2 && !strcmp(argv[1], "diag-bound"))
+		return cmd_diag_bound();
 	return bad_usage();
 }

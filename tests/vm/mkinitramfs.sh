@@ -15,7 +15,13 @@
 #
 # environment:
 #   KMODS              space separated in-tree modules of KVER (e.g. "veth")
-#                      that /init loads, with their dependencies, before ours
+#                      that /init loads, with their dependencies, before
+#                      ours; inet_diag and tcp_diag always, so that ss in
+#                      the guest reads sockets over netlink (without them
+#                      it silently parses /proc/net/tcp); a module KVER has
+#                      built in (the debug kernels) is left out
+#   KMODS_ROOT         where KVER's /lib/modules is, if not on this host
+#                      (a kernel of a tests/roots.sh root)
 #   DKMS_MODULE        our module as DKMS installed it on the host (a path
 #                      under /lib/modules/KVER/); put at the same path with a
 #                      modules.dep, so the guest loads it with modprobe
@@ -186,8 +192,10 @@ fi
 # read the .ko.xz files newer Debian kernels ship.
 : >"$root/lib/modules/kmods.list"
 n=0
-for kmod in ${KMODS:-}; do
-	for path in $(modprobe -S "$kver" --show-depends "$kmod" | awk '$1 == "insmod" { print $2 }'); do
+for kmod in inet_diag tcp_diag ${KMODS:-}; do
+	[ -d "${KMODS_ROOT:-}/lib/modules/$kver" ] || continue
+	for path in $(modprobe ${KMODS_ROOT:+-d "$KMODS_ROOT"} -S "$kver" --show-depends "$kmod" |
+		awk '$1 == "insmod" { print $2 }'); do
 		name=$(basename "$path" | sed 's/\.ko.*$//')
 		grep -qx "/lib/modules/kmods/[0-9]*-$name.ko" "$root/lib/modules/kmods.list" && continue
 		n=$((n + 1))
