@@ -96,10 +96,18 @@ check_full() {
 }
 r=$(dd if=/proc/tcpstates bs=1M 2>/dev/null | check_full)
 check "/proc/tcpstates, 1 MiB reads: $n ESTABLISHED rows and counters ($r)" [ $? = 0 ]
-s1=$(dd if=/proc/tcpstates bs=1M 2>/dev/null | md5sum)
-s4=$(dd if=/proc/tcpstates bs=4k 2>/dev/null | md5sum)
+# Without the Timer and Idle figures, which move between two reads.
+masked() {
+	awk '$1 ~ /^tcp6?$/ && NF >= 10 {
+		t = $9; i = $10
+		gsub(/[0-9.]/, "", t); gsub(/[0-9.]/, "", i)
+		$9 = t; $10 = i
+	} { print }'
+}
+s1=$(dd if=/proc/tcpstates bs=1M 2>/dev/null | masked | md5sum)
+s4=$(dd if=/proc/tcpstates bs=4k 2>/dev/null | masked | md5sum)
 # The same sockets, held still: the same bytes whatever the read size.
-check "/proc/tcpstates: 4 KiB reads give the same bytes as 1 MiB reads" [ "$s1" = "$s4" ]
+check "/proc/tcpstates: 4 KiB reads give the same bytes as 1 MiB reads (timer and idle figures aside)" [ "$s1" = "$s4" ]
 
 ms "tcpstates-1M" 1048576 /proc/tcpstates
 ms "tcpstates-4K" 4096 /proc/tcpstates

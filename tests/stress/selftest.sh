@@ -89,11 +89,13 @@ bad-version.txt|line 1: title is not
 truncated.txt|line 14: read ends where CLOSE should be (truncated)
 truncated-mid-line.txt|line 19: no newline at the end of the read
 duplicate-row.txt|connection shown twice: tcp6 [::ffff:127.0.0.1]:8080
+bad-timer.txt|line 3: Timer 'off(0.0/0/0)' is not name(seconds/retransmits/probes)
+bad-idle.txt|line 5: a TIME_WAIT row with idle times '1.000/2.000'
 EOF
 
 # The whole bad read is shown, to judge it later from the log alone.
 run bad-counter.txt
-if grep -q '^----- begin bad read (715 bytes) -----$' "$tmp/err" &&
+if grep -q '^----- begin bad read (822 bytes) -----$' "$tmp/err" &&
 	grep -q '^Total             3$' "$tmp/err"; then
 	pass "a bad read is shown whole on stderr"
 else

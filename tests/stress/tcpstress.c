@@ -954,11 +954,11 @@ static int cmd_churn(int argc, char **argv)
 
 static const char *const titles[] = {
 	"Proto", "Recv-Q", "Send-Q", "Local", "Address", "Foreign", "Address",
-	"State", "UID", "Inode",
+	"State", "UID", "Inode", "Timer", "Idle",
 };
 
-/* Fields of a row up to Inode; the titles may announce more after it. */
-#define ROW_FIELDS	8
+/* Fields of a row up to Idle; the titles may announce more after it. */
+#define ROW_FIELDS	10
 
 struct key {
 	char s[KEY_LEN];
@@ -1145,6 +1145,50 @@ static bool add_key(struct check *ck, char **tok)
 	return true;
 }
 
+/* "<seconds>.<3 digits>" */
+static bool parse_secs(const char *s, const char **end)
+{
+	const char *p = s;
+
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (p == s || p - s > 10 || *p != '.')
+		return false;
+	if (p[1] < '0' || p[1] > '9' || p[2] < '0' || p[2] > '9' ||
+	    p[3] < '0' || p[3] > '9')
+		return false;
+	*end = p + 4;
+	return true;
+}
+
+/* Timer "name(secs/retrans/probes)", Idle "-" or "secs/secs". */
+static bool check_timer_idle(struct check *ck, const char *timer,
+			     const char *idle, int state)
+{
+	static const char *const names[] = TCPS_TIMER_NAMES;
+	const char *p = NULL, *open = strchr(timer, '(');
+	unsigned int r, pr;
+	size_t i, n;
+	char tail;
+
+	for (i = 0; open && i < ARRAY_SIZE(names); i++) {
+		n = strlen(names[i]);
+		if ((size_t)(open - timer) == n && !strncmp(timer, names[i], n))
+			break;
+	}
+	if (!open || i == ARRAY_SIZE(names) || !parse_secs(open + 1, &p) ||
+	    sscanf(p, "/%u/%u%c", &r, &pr, &tail) != 3 || tail != ')' ||
+	    strchr(p, ')')[1])
+		return fail(ck, "Timer '%s' is not name(seconds/retransmits/probes)", timer);
+	if (!strcmp(idle, "-"))
+		return true;
+	if (state == TCPS_LISTEN || state == TCPS_TIME_WAIT)
+		return fail(ck, "a %s row with idle times '%s'", state_names[state], idle);
+	if (!parse_secs(idle, &p) || *p != '/' || !parse_secs(p + 1, &p) || *p)
+		return fail(ck, "Idle '%s' is neither - nor seconds/seconds", idle);
+	return true;
+}
+
 /* Facts of the format beyond the grammar that a row must respect. */
 static bool check_row_meaning(struct check *ck, int state, unsigned int lport,
 			      unsigned int fport, bool fany,
@@ -1154,14 +1198,15 @@ static bool check_row_meaning(struct check *ck, int state, unsigned int lport,
 		return fail(ck, "local port is *");
 	if (state == TCPS_LISTEN && (fport || !fany))
 		return fail(ck, "a LISTEN row with a foreign endpoint");
-	if (state != TCPS_LISTEN && !fport)
+	/* A bound socket (CLOSE) has no peer, or the one it failed to reach. */
+	if (state != TCPS_LISTEN && state != TCPS_CLOSE && !fport)
 		return fail(ck, "a %s row with foreign port *", state_names[state]);
 	if (state == TCPS_TIME_WAIT && (q[0] || q[1] || ino))
 		return fail(ck, "a TIME_WAIT row with queues or an inode");
 	return true;
 }
 
-/* Proto Recv-Q Send-Q Local Foreign State UID Inode [extra columns]. */
+/* Proto Recv-Q Send-Q Local Foreign State UID Inode Timer Idle [extra]. */
 static bool check_row(struct check *ck)
 {
 	unsigned long long q[2], uid, ino;
@@ -1185,12 +1230,16 @@ static bool check_row(struct check *ck)
 		return fail(ck, "unknown state '%s'", tok[5]);
 	if (!parse_u64(tok[6], &uid) || !parse_u64(tok[7], &ino))
 		return fail(ck, "UID '%s' or inode '%s' not an unsigned decimal", tok[6], tok[7]);
-	if (!check_row_meaning(ck, state, lport, fport, fany, q, ino))
+	if (!check_row_meaning(ck, state, lport, fport, fany, q, ino) ||
+	    !check_timer_idle(ck, tok[8], tok[9], state))
 		return false;
 	ck->counts[state]++;
 	ck->rows++;
-	/* SO_REUSEPORT listeners may share an address; connections never. */
-	return state == TCPS_LISTEN || add_key(ck, tok);
+	/*
+	 * SO_REUSEPORT listeners may share an address, and SO_REUSEADDR
+	 * bound sockets an address and a stale peer; connections never.
+	 */
+	return state == TCPS_LISTEN || state == TCPS_CLOSE || add_key(ck, tok);
 }
 
 static bool check_header(struct check *ck, unsigned long long netns)
