@@ -16,8 +16,8 @@ struct tcps_render_case {
 	u32 rxq, txq, uid;
 	u64 ino;
 	u8 state;
-	const char *want[5];	/* proto and queues, local, foreign, state to
-				 * inode, timer and idle */
+	/* proto and queues, local, foreign, state to inode, timer and idle */
+	const char *want[5];
 	struct {
 		u8 timer;
 		u32 timer_ms;
