@@ -169,11 +169,72 @@ static void tcps_ring_merges_cpus(struct kunit *test)
 	tcps_ring_snapshot_free(&log);
 }
 
+/*
+ * Following: a take after the snapshot has exactly the entries logged
+ * since, of its netns only; what the ring overwrote before the take is
+ * counted as lost; each entry carries the socket's cookie.
+ */
+static void tcps_ring_follow_since(struct kunit *test)
+{
+	struct tcps_ring_fixture f;
+	struct tcps_trans_log log;
+	unsigned int i;
+	u64 cookie;
+
+	tcps_ring_fixture(test, &f);
+	preempt_disable();
+	for (i = 0; i < 4; i++)
+		tcps_ring_put(&f, f.a, i);
+	preempt_enable();
+	KUNIT_ASSERT_EQ(test, tcps_ring_snapshot(&log, f.a->net_cookie), 0);
+	KUNIT_EXPECT_EQ(test, log.n, 4);
+	cookie = atomic64_read(&f.sk->sk_cookie);
+	KUNIT_EXPECT_NE(test, cookie, 0);
+	KUNIT_EXPECT_EQ(test, log.entries[0].cookie, cookie);
+	KUNIT_EXPECT_FALSE(test, tcps_ring_pending(&log, f.a->net_cookie));
+
+	/* Another netns's entry is no news for this one. */
+	preempt_disable();
+	tcps_ring_put(&f, f.b, 100);
+	preempt_enable();
+	KUNIT_EXPECT_FALSE(test, tcps_ring_pending(&log, f.a->net_cookie));
+
+	preempt_disable();
+	for (i = 0; i < 3; i++)
+		tcps_ring_put(&f, f.a, 10 + i);
+	preempt_enable();
+	KUNIT_EXPECT_TRUE(test, tcps_ring_pending(&log, f.a->net_cookie));
+	KUNIT_ASSERT_EQ(test, tcps_ring_follow(&log, f.a->net_cookie), 0);
+	KUNIT_EXPECT_EQ(test, log.n, 3);
+	for (i = 0; i < log.n && i < 3; i++)
+		KUNIT_EXPECT_EQ(test, log.entries[i].sport, 10 + i);
+	KUNIT_EXPECT_EQ(test, log.lost, 0);
+	KUNIT_EXPECT_FALSE(test, tcps_ring_pending(&log, f.a->net_cookie));
+
+	/* 40 more on a ring of 16: the 24 oldest are gone before the take. */
+	preempt_disable();
+	for (i = 0; i < 40; i++)
+		tcps_ring_put(&f, f.a, 200 + i);
+	preempt_enable();
+	KUNIT_ASSERT_EQ(test, tcps_ring_follow(&log, f.a->net_cookie), 0);
+	KUNIT_EXPECT_EQ(test, log.n, TCPS_TEST_RING);
+	for (i = 0; i < log.n && i < TCPS_TEST_RING; i++)
+		KUNIT_EXPECT_EQ(test, log.entries[i].sport, 224 + i);
+	KUNIT_EXPECT_EQ(test, log.lost, 24);
+
+	/* Nothing new: an empty take. */
+	KUNIT_ASSERT_EQ(test, tcps_ring_follow(&log, f.a->net_cookie), 0);
+	KUNIT_EXPECT_EQ(test, log.n, 0);
+	KUNIT_EXPECT_EQ(test, log.lost, 24);
+	tcps_ring_snapshot_free(&log);
+}
+
 static struct kunit_case tcps_ring_test_cases[] = {
 	KUNIT_CASE(tcps_ring_keeps_newest),
 	KUNIT_CASE(tcps_ring_overwritten_slot),
 	KUNIT_CASE(tcps_ring_empty_netns),
 	KUNIT_CASE(tcps_ring_merges_cpus),
+	KUNIT_CASE(tcps_ring_follow_since),
 	{}
 };
 

@@ -11,7 +11,9 @@
 #include <linux/types.h>
 #include <linux/tcpstates.h>
 
+struct file;
 struct net;
+struct poll_table_struct;
 struct seq_file;
 struct user_namespace;
 
@@ -158,7 +160,7 @@ struct tcps_trans_matrix {
 #define TCPS_RING_DEFAULT	1024
 
 /*
- * One logged transition, 64 bytes: a ring slot, and the reader's copy.
+ * One logged transition, 72 bytes: a ring slot, and the reader's copy.
  * In a slot, @seq is odd while the slot is being written and grows by two
  * per write; 0 means never written.
  */
@@ -166,6 +168,7 @@ struct tcps_trans_entry {
 	u32 seq;
 	u32 netns_inum;		/* shown */
 	u64 netns_cookie;	/* matched: unlike inum, never reused */
+	u64 cookie;		/* the socket's, as inet_diag and ss -e show it */
 	u64 time_ns;		/* CLOCK_MONOTONIC */
 	union tcps_addr saddr, daddr;
 	u16 sport;		/* host order; 0 while not yet bound */
@@ -176,10 +179,15 @@ struct tcps_trans_entry {
 	u8 pad;
 };
 
-/* A reader's view of the rings: one netns's latest entries, oldest first. */
+/*
+ * A reader's view of the rings: one netns's entries, oldest first, and
+ * where in each CPU's ring the next view begins.
+ */
 struct tcps_trans_log {
 	struct tcps_trans_entry *entries;
 	unsigned int n;
+	unsigned long *heads;	/* per possible CPU: next index not taken */
+	u64 lost;		/* overwritten before taken (any netns) */
 };
 
 /* What one hook observes and whether it is attached, for the proc file. */
@@ -205,7 +213,13 @@ void tcps_ring_exit(void);
 void tcps_ring_add(const struct sock *sk, const struct net *net, u16 sport,
 		   u8 from, u8 to);
 int tcps_ring_snapshot(struct tcps_trans_log *log, u64 netns_cookie);
+int tcps_ring_follow(struct tcps_trans_log *log, u64 netns_cookie);
+bool tcps_ring_pending(const struct tcps_trans_log *log, u64 netns_cookie);
 void tcps_ring_snapshot_free(struct tcps_trans_log *log);
+void tcps_ring_follower(bool add);
+int tcps_ring_wait_pending(const struct tcps_trans_log *log, u64 netns_cookie);
+void tcps_ring_poll_wait(struct file *file, struct poll_table_struct *wait);
+void tcps_ring_shutdown(void);
 
 /* trans_proc.c */
 int tcps_trans_proc_init(void);

@@ -12,6 +12,7 @@
 #include <linux/kernel.h>
 #include <linux/math64.h>
 #include <linux/nsproxy.h>
+#include <linux/poll.h>
 #include <linux/proc_fs.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
@@ -25,6 +26,7 @@
 #define TCPS_PROC_NAME(path)	((path) + sizeof("/proc/") - 1)
 #define TCPS_TRANS_NAME		TCPS_PROC_NAME(TCPSTATES_TRANS_PROC_PATH)
 #define TCPS_TRANS_LOG_NAME	TCPS_PROC_NAME(TCPSTATES_TRANS_LOG_PROC_PATH)
+#define TCPS_FOLLOW_NAME	TCPS_PROC_NAME(TCPSTATES_TRANS_FOLLOW_PROC_PATH)
 
 /* Column widths. */
 #define TCPS_W_HOOK	11
@@ -153,19 +155,40 @@ static const struct proc_ops tcps_trans_proc_ops = {
 
 /* ---- the log ---- */
 
+/*
+ * What the file took from the rings last: the snapshot at open(), then,
+ * for a reader going on after the end, each take of what came since.
+ * Records: the title at position 0, then from @base on the current take,
+ * a "LOST" line first if entries were lost before it.
+ */
 struct tcps_log_iter {
 	struct tcps_trans_log log;
+	u64 netns_cookie;
 	unsigned int netns_inum;
+	loff_t base;		/* position of the current take's first record */
+	u64 lost;		/* shown at the head of the current take */
+	u64 lost_shown;		/* log.lost already reported */
+	bool drained;		/* the current take was read to its end */
 };
 
-/* Records: the title at 0, then log entry pos - 1. */
+/* The record of a LOST line. */
+#define TCPS_LOST_TOKEN	((void *)2)
+
 static void *tcps_log_record(struct tcps_log_iter *it, loff_t pos)
 {
+	loff_t k;
+
 	if (!pos)
 		return SEQ_START_TOKEN;
-	if (pos > it->log.n)
+	/* Takes before the current one are gone. */
+	if (pos < it->base)
 		return NULL;
-	return &it->log.entries[pos - 1];
+	k = pos - it->base;
+	if (it->lost && !k--)
+		return TCPS_LOST_TOKEN;
+	if (k >= it->log.n)
+		return NULL;
+	return &it->log.entries[k];
 }
 
 static void *tcps_log_start(struct seq_file *m, loff_t *pos)
@@ -211,12 +234,16 @@ static int tcps_log_show(struct seq_file *m, void *v)
 	if (v == SEQ_START_TOKEN) {
 		seq_printf(m, "%s %u: recent TCP state transitions of net namespace %u\n",
 			   TCPSTATES_TRANS_LOG_MAGIC,
-			   TCPSTATES_TRANS_FORMAT_VERSION, it->netns_inum);
-		seq_printf(m, "%-*s %-*s %-*s %-*s %-*s %-*s %s\n",
+			   TCPSTATES_TRANS_LOG_FORMAT_VERSION, it->netns_inum);
+		seq_printf(m, "%-*s %-*s %-*s %-*s %-*s %-*s %-*s %s\n",
 			   TCPS_W_TIME, "Time", TCPS_W_NETNS, "Netns",
 			   TCPS_W_PROTO, "Proto", TCPS_W_STATE, "From",
 			   TCPS_W_STATE, "To", TCPS_W_ADDR, "Local Address",
-			   "Foreign Address");
+			   TCPS_W_ADDR, "Foreign Address", "Cookie");
+		return 0;
+	}
+	if (v == TCPS_LOST_TOKEN) {
+		seq_printf(m, "%s %llu\n", TCPSTATES_TRANS_LOG_LOST, it->lost);
 		return 0;
 	}
 
@@ -228,9 +255,70 @@ static int tcps_log_show(struct seq_file *m, void *v)
 		   TCPS_W_STATE, tcps_trans_state_name(e->from),
 		   TCPS_W_STATE, tcps_trans_state_name(e->to));
 	tcps_show_endpoint(m, e->family, &e->saddr, e->sport, TCPS_W_ADDR);
-	/* The last column: no trailing spaces. */
-	tcps_show_endpoint(m, e->family, &e->daddr, e->dport, 0);
-	seq_putc(m, '\n');
+	tcps_show_endpoint(m, e->family, &e->daddr, e->dport, TCPS_W_ADDR);
+	/* As ss -e prints it ("sk:"); the last column, no trailing space. */
+	seq_printf(m, " %llx\n", e->cookie);
+	return 0;
+}
+
+/* Take what was logged since the last take; under the file's lock. */
+static int tcps_log_take_new(struct seq_file *m, struct tcps_log_iter *it)
+{
+	int err;
+
+	mutex_lock(&m->lock);
+	err = tcps_ring_follow(&it->log, it->netns_cookie);
+	if (!err) {
+		it->base = m->index;
+		it->lost = it->log.lost - it->lost_shown;
+		it->lost_shown = it->log.lost;
+		WRITE_ONCE(it->drained, !it->lost && !it->log.n);
+	}
+	mutex_unlock(&m->lock);
+	return err;
+}
+
+/*
+ * The follow file: the snapshot, then, at its end, what was logged since
+ * (a LOST line first if the rings overwrote entries before the read
+ * could take them), waiting for it if there is nothing yet (O_NONBLOCK:
+ * EAGAIN).  EOF only when the module goes.
+ */
+static ssize_t tcps_follow_read_iter(struct kiocb *iocb, struct iov_iter *to)
+{
+	struct file *file = iocb->ki_filp;
+	struct seq_file *m = file->private_data;
+	struct tcps_log_iter *it = m->private;
+	ssize_t n;
+	int err;
+
+	for (;;) {
+		n = seq_read_iter(iocb, to);
+		if (n || !iov_iter_count(to))
+			return n;
+		WRITE_ONCE(it->drained, true);
+		err = tcps_log_take_new(m, it);
+		if (err)
+			return err;
+		if (!READ_ONCE(it->drained))
+			continue;
+		if ((file->f_flags & O_NONBLOCK) || (iocb->ki_flags & IOCB_NOWAIT))
+			return -EAGAIN;
+		err = tcps_ring_wait_pending(&it->log, it->netns_cookie);
+		if (err)
+			return err > 0 ? 0 : err;
+	}
+}
+
+static __poll_t tcps_log_poll(struct file *file, struct poll_table_struct *wait)
+{
+	struct seq_file *m = file->private_data;
+	struct tcps_log_iter *it = m->private;
+
+	tcps_ring_poll_wait(file, wait);
+	if (!READ_ONCE(it->drained) ||
+	    tcps_ring_pending(&it->log, it->netns_cookie))
+		return EPOLLIN | EPOLLRDNORM;
 	return 0;
 }
 
@@ -252,18 +340,24 @@ static int tcps_log_open(struct inode *inode, struct file *file)
 	it = __seq_open_private(file, &tcps_log_seq_ops, sizeof(*it));
 	if (!it)
 		return -ENOMEM;
-	/* The snapshot is all a read needs: no netns reference is kept. */
+	/* The cookie is all a read needs: no netns reference is kept. */
 	it->netns_inum = net->ns.inum;
-	err = tcps_ring_snapshot(&it->log, net->net_cookie);
-	if (err)
+	it->netns_cookie = net->net_cookie;
+	it->base = 1;
+	err = tcps_ring_snapshot(&it->log, it->netns_cookie);
+	if (err) {
 		seq_release_private(inode, file);
-	return err;
+		return err;
+	}
+	tcps_ring_follower(true);
+	return 0;
 }
 
 static int tcps_log_release(struct inode *inode, struct file *file)
 {
 	struct seq_file *m = file->private_data;
 
+	tcps_ring_follower(false);
 	tcps_ring_snapshot_free(m->private);
 	return seq_release_private(inode, file);
 }
@@ -275,8 +369,16 @@ static const struct proc_ops tcps_log_proc_ops = {
 	.proc_release	= tcps_log_release,
 };
 
+static const struct proc_ops tcps_follow_proc_ops = {
+	.proc_open	= tcps_log_open,
+	.proc_read_iter	= tcps_follow_read_iter,
+	.proc_poll	= tcps_log_poll,
+	.proc_lseek	= seq_lseek,
+	.proc_release	= tcps_log_release,
+};
+
 /**
- * tcps_trans_proc_init - create the two files
+ * tcps_trans_proc_init - create the three files
  *
  * Return: 0 or -ENOMEM, with neither file left.
  */
@@ -284,20 +386,28 @@ int tcps_trans_proc_init(void)
 {
 	if (!proc_create(TCPS_TRANS_NAME, 0444, NULL, &tcps_trans_proc_ops))
 		return -ENOMEM;
-	if (!proc_create(TCPS_TRANS_LOG_NAME, 0444, NULL, &tcps_log_proc_ops)) {
-		remove_proc_entry(TCPS_TRANS_NAME, NULL);
-		return -ENOMEM;
-	}
+	if (!proc_create(TCPS_TRANS_LOG_NAME, 0444, NULL, &tcps_log_proc_ops))
+		goto out_trans;
+	if (!proc_create(TCPS_FOLLOW_NAME, 0444, NULL, &tcps_follow_proc_ops))
+		goto out_log;
 	return 0;
+out_log:
+	remove_proc_entry(TCPS_TRANS_LOG_NAME, NULL);
+out_trans:
+	remove_proc_entry(TCPS_TRANS_NAME, NULL);
+	return -ENOMEM;
 }
 
 /**
- * tcps_trans_proc_exit - remove the two files
+ * tcps_trans_proc_exit - remove the three files
  *
  * Waits for readers inside a call and releases files still open.
  */
 void tcps_trans_proc_exit(void)
 {
+	/* A follower waiting for entries would hold the removal up. */
+	tcps_ring_shutdown();
+	remove_proc_entry(TCPS_FOLLOW_NAME, NULL);
 	remove_proc_entry(TCPS_TRANS_LOG_NAME, NULL);
 	remove_proc_entry(TCPS_TRANS_NAME, NULL);
 }

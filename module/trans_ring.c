@@ -10,19 +10,28 @@
  * even.  A reader copies a slot between two reads of its sequence and
  * drops the copy if it changed or was odd: it may miss an entry being
  * overwritten, never shows a torn one, and never makes a writer wait.
+ *
+ * A reader following the log (a read after its end) sleeps on
+ * tcps_ring_wait.  A writer may run where waking it is not allowed (a
+ * kprobe hit through int3 runs as an NMI), so it only queues an irq_work,
+ * and only while some log file is open; the irq_work wakes the readers.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cpumask.h>
 #include <linux/errno.h>
+#include <linux/irq_work.h>
 #include <linux/kernel.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/overflow.h>
 #include <linux/percpu.h>
+#include <linux/poll.h>
 #include <linux/slab.h>
+#include <linux/sock_diag.h>
 #include <linux/timekeeping.h>
+#include <linux/wait.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
 
@@ -63,6 +72,31 @@ struct tcps_ring {
 
 static DEFINE_PER_CPU(struct tcps_ring *, tcps_rings);
 
+/* Readers of a log file: while there are some, writers wake them. */
+static DECLARE_WAIT_QUEUE_HEAD(tcps_ring_wait);
+static atomic_t tcps_ring_followers = ATOMIC_INIT(0);
+/* Set before the files go: sleeping readers return, none sleeps again. */
+static bool tcps_ring_closing;
+
+static void tcps_ring_wake(struct irq_work *work)
+{
+	wake_up_interruptible_all(&tcps_ring_wait);
+}
+
+static struct irq_work tcps_ring_wake_work;
+
+/**
+ * tcps_ring_follower - count an open log file in or out
+ * @add: true at open, false at release
+ */
+void tcps_ring_follower(bool add)
+{
+	if (add)
+		atomic_inc(&tcps_ring_followers);
+	else
+		atomic_dec(&tcps_ring_followers);
+}
+
 /**
  * tcps_ring_add - log a transition on this CPU
  * @sk: the socket; only its sock_common part is read
@@ -80,7 +114,21 @@ void tcps_ring_add(const struct sock *sk, const struct net *net, u16 sport,
 	struct tcps_trans_entry *e;
 	struct tcps_ring *ring;
 	unsigned long flags;
+	u32 cookie[2];
 	u32 seq;
+
+	/*
+	 * The socket's cookie, made now if it has none (an atomic on the
+	 * socket, NMI-safe): the id inet_diag and ss -e show, and SO_COOKIE
+	 * gives its owner.  A timewait socket inherits its full socket's, a
+	 * child its request socket's.  Up to 6.x a child enters SYN_RECV
+	 * as a bare copy of its listener (no peer port yet), before it gets
+	 * its cookie: 0, "not known yet", rather than the listener's.
+	 */
+	if (from == TCP_LISTEN && to == TCP_SYN_RECV && !sk->sk_dport)
+		cookie[0] = cookie[1] = 0;
+	else
+		sock_diag_save_cookie((struct sock *)sk, cookie);
 
 	/* A few cycles; irqs off is the only exclusion a probe can afford. */
 	local_irq_save(flags);
@@ -105,6 +153,7 @@ void tcps_ring_add(const struct sock *sk, const struct net *net, u16 sport,
 	e->time_ns = ktime_get_mono_fast_ns();
 	e->netns_inum = net->ns.inum;
 	e->netns_cookie = net->net_cookie;
+	e->cookie = (u64)cookie[1] << 32 | cookie[0];
 	e->family = tcps_sock_addrs(sk, &e->saddr, &e->daddr);
 	e->sport = sport;
 	e->dport = ntohs(sk->sk_dport);
@@ -118,6 +167,9 @@ void tcps_ring_add(const struct sock *sk, const struct net *net, u16 sport,
 	smp_wmb();
 	WRITE_ONCE(e->seq, seq + 1);
 	local_irq_restore(flags);
+
+	if (atomic_read(&tcps_ring_followers))
+		irq_work_queue(&tcps_ring_wake_work);
 }
 
 /*
@@ -178,22 +230,20 @@ static unsigned int tcps_ring_merge(struct tcps_trans_entry *dst,
 	return n;
 }
 
-/**
- * tcps_ring_snapshot - a netns's latest transitions, oldest first
- * @log: filled; free with tcps_ring_snapshot_free()
- * @netns_cookie: the netns
- *
- * At most trans_ring_size entries: every CPU keeps that many of all
- * namespaces, so the newest that many of one namespace are all still in
- * some ring (unless other namespaces pushed them out).
- *
- * Context: process; never waits for a writer.
- * Return: 0 or -ENOMEM.
+/*
+ * Take @netns_cookie's entries from every CPU's ring into log->entries,
+ * oldest first: from log->heads[cpu] on (the last trans_ring_size
+ * entries without @follow), up to the ring's head, which becomes the new
+ * log->heads[cpu].  Entries overwritten before they could be taken are
+ * added to log->lost (their netns is unknown: any netns's count).  At
+ * most trans_ring_size entries are kept, the newest; with @follow those
+ * dropped count as lost too.
  */
-int tcps_ring_snapshot(struct tcps_trans_log *log, u64 netns_cookie)
+static int tcps_ring_take(struct tcps_trans_log *log, u64 netns_cookie,
+			  bool follow)
 {
-	unsigned int size = tcps_ring_size, n = 0, ncpu, cpu;
-	struct tcps_trans_entry *out, *cpu_buf, *merged;
+	unsigned int size = tcps_ring_size, n = 0, total = 0, ncpu, cpu;
+	struct tcps_trans_entry *out, *cpu_buf, *merged, *keep;
 	int err = -ENOMEM;
 
 	/*
@@ -209,15 +259,24 @@ int tcps_ring_snapshot(struct tcps_trans_log *log, u64 netns_cookie)
 
 	for_each_possible_cpu(cpu) {
 		const struct tcps_ring *ring = per_cpu(tcps_rings, cpu);
-		unsigned long head = READ_ONCE(ring->head), idx;
+		unsigned long head = READ_ONCE(ring->head), idx, first;
 
 		ncpu = 0;
-		/* The last @size reservations, oldest first. */
-		for (idx = head > size ? head - size : 0; idx < head; idx++) {
+		first = head > size ? head - size : 0;
+		if (follow && log->heads[cpu] > first)
+			first = log->heads[cpu];
+		else if (follow)
+			log->lost += first - log->heads[cpu];
+		/* Oldest first. */
+		for (idx = first; idx < head; idx++) {
 			struct tcps_trans_entry *e = &cpu_buf[ncpu];
 
-			if (!tcps_ring_read(ring, idx, e) ||
-			    e->netns_cookie != netns_cookie)
+			if (!tcps_ring_read(ring, idx, e)) {
+				/* Overwritten under us; not this slot's reuse. */
+				log->lost += follow;
+				continue;
+			}
+			if (e->netns_cookie != netns_cookie)
 				continue;
 			e->seq = idx;	/* a tie-break, see tcps_entry_cmp() */
 			/*
@@ -230,15 +289,24 @@ int tcps_ring_snapshot(struct tcps_trans_log *log, u64 netns_cookie)
 				e->time_ns = cpu_buf[ncpu - 1].time_ns;
 			ncpu++;
 		}
+		log->heads[cpu] = head;
+		total += ncpu;
 		n = tcps_ring_merge(merged, out, n, cpu_buf, ncpu, size);
 		swap(out, merged);
 		cond_resched();
 	}
+	if (follow)
+		log->lost += total - n;
 	/* An open file keeps only what it shows (maybe nothing). */
-	log->entries = kvmalloc_array(max(n, 1U), sizeof(*out), TCPS_GFP_READER);
-	if (!log->entries)
+	keep = kvmalloc_array(max(n, 1U), sizeof(*out), TCPS_GFP_READER);
+	if (!keep) {
+		/* Taken from the rings and not shown: lost, and said so. */
+		log->lost += follow ? n : 0;
 		goto out_free;
-	memcpy(log->entries, out, n * sizeof(*out));
+	}
+	memcpy(keep, out, n * sizeof(*out));
+	kvfree(log->entries);
+	log->entries = keep;
 	log->n = n;
 	err = 0;
 out_free:
@@ -249,13 +317,123 @@ out_free:
 }
 
 /**
+ * tcps_ring_snapshot - a netns's latest transitions, oldest first
+ * @log: filled; free with tcps_ring_snapshot_free()
+ * @netns_cookie: the netns
+ *
+ * At most trans_ring_size entries: every CPU keeps that many of all
+ * namespaces, so the newest that many of one namespace are all still in
+ * some ring (unless other namespaces pushed them out).
+ *
+ * Context: process; never waits for a writer.
+ * Return: 0 or -ENOMEM.
+ */
+int tcps_ring_snapshot(struct tcps_trans_log *log, u64 netns_cookie)
+{
+	int err;
+
+	memset(log, 0, sizeof(*log));
+	log->heads = kvcalloc(nr_cpu_ids, sizeof(*log->heads), TCPS_GFP_READER);
+	if (!log->heads)
+		return -ENOMEM;
+	err = tcps_ring_take(log, netns_cookie, false);
+	if (err)
+		tcps_ring_snapshot_free(log);
+	return err;
+}
+
+/**
+ * tcps_ring_follow - replace @log's entries by those logged since
+ * @log: a snapshot
+ * @netns_cookie: its netns
+ *
+ * Entries overwritten since the last take are added to @log->lost.
+ * Context: process.  Return: 0 or -ENOMEM (@log then unchanged but for
+ * heads it may have moved: the entries between are counted lost).
+ */
+int tcps_ring_follow(struct tcps_trans_log *log, u64 netns_cookie)
+{
+	return tcps_ring_take(log, netns_cookie, true);
+}
+
+/**
+ * tcps_ring_pending - whether tcps_ring_follow() would find an entry
+ * @log: a snapshot
+ * @netns_cookie: its netns
+ *
+ * Context: any but NMI; reads the rings without changing anything.
+ */
+bool tcps_ring_pending(const struct tcps_trans_log *log, u64 netns_cookie)
+{
+	struct tcps_trans_entry e;
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu) {
+		const struct tcps_ring *ring = per_cpu(tcps_rings, cpu);
+		unsigned long head = READ_ONCE(ring->head), idx;
+
+		idx = head > ring->mask + 1 ? head - ring->mask - 1 : 0;
+		if (idx < log->heads[cpu])
+			idx = log->heads[cpu];
+		else if (idx > log->heads[cpu])
+			return true;	/* some were lost: that is news too */
+		for (; idx < head; idx++)
+			if (tcps_ring_read(ring, idx, &e) &&
+			    e.netns_cookie == netns_cookie)
+				return true;
+	}
+	return false;
+}
+
+/**
+ * tcps_ring_wait_pending - sleep until tcps_ring_follow() has news
+ * @log: a snapshot
+ * @netns_cookie: its netns
+ *
+ * Return: 0 (news), 1 (the module is going: no more news), or
+ * -ERESTARTSYS on a signal.
+ */
+int tcps_ring_wait_pending(const struct tcps_trans_log *log, u64 netns_cookie)
+{
+	int err;
+
+	err = wait_event_interruptible(tcps_ring_wait,
+				       READ_ONCE(tcps_ring_closing) ||
+				       tcps_ring_pending(log, netns_cookie));
+	return err ?: READ_ONCE(tcps_ring_closing);
+}
+
+/**
+ * tcps_ring_poll_wait - poll_wait() on what writers wake
+ * @file: the log file
+ * @wait: the poll table
+ */
+void tcps_ring_poll_wait(struct file *file, struct poll_table_struct *wait)
+{
+	poll_wait(file, &tcps_ring_wait, wait);
+}
+
+/**
+ * tcps_ring_shutdown - make sleeping readers return, before the files go
+ *
+ * Removing a proc file waits for the readers inside it.
+ */
+void tcps_ring_shutdown(void)
+{
+	WRITE_ONCE(tcps_ring_closing, true);
+	wake_up_interruptible_all(&tcps_ring_wait);
+}
+
+/**
  * tcps_ring_snapshot_free - free what tcps_ring_snapshot() gave
  * @log: the snapshot
  */
 void tcps_ring_snapshot_free(struct tcps_trans_log *log)
 {
 	kvfree(log->entries);
+	kvfree(log->heads);
 	log->entries = NULL;
+	log->heads = NULL;
 	log->n = 0;
 }
 
@@ -268,6 +446,7 @@ int tcps_ring_init(void)
 {
 	unsigned int cpu;
 
+	init_irq_work(&tcps_ring_wake_work, tcps_ring_wake);
 	for_each_possible_cpu(cpu) {
 		struct tcps_ring *ring;
 
@@ -292,6 +471,8 @@ void tcps_ring_exit(void)
 {
 	unsigned int cpu;
 
+	/* A wakeup a last probe queued must not run after the module. */
+	irq_work_sync(&tcps_ring_wake_work);
 	for_each_possible_cpu(cpu) {
 		kvfree(per_cpu(tcps_rings, cpu));
 		per_cpu(tcps_rings, cpu) = NULL;

@@ -340,14 +340,21 @@ static int tcps_copy_bucket(struct tcps_walk *w)
 }
 
 /*
- * Whether @sk, an owner of a bhash2 bucket, is only bound: in no lhash2
- * or ehash chain (those show it) and still holding its port (inet_num
- * goes to 0 just before the socket leaves the bucket).  Timewait sockets
- * are owners on some kernels and show in ehash.
+ * Whether @sk, an owner of a bhash2 bucket, is a socket only bound: in
+ * no lhash2 or ehash chain (those show it), still holding its port
+ * (inet_num goes to 0 just before the socket leaves the bucket), and
+ * still its owner's (an orphan here is being destroyed).  Its state is
+ * CLOSE, or LISTEN or SYN_SENT in the moment between listen() or
+ * connect() setting the state and hashing the socket.  Any other state
+ * is a socket on its way out, whose connection a timewait socket may
+ * already stand for in ehash; timewait sockets are owners on some
+ * kernels and show in ehash.
  */
 static bool tcps_bound_only(const struct sock *sk, int state)
 {
-	return state != TCP_TIME_WAIT && READ_ONCE(sk->sk_num) &&
+	if (state != TCP_CLOSE && state != TCP_LISTEN && state != TCP_SYN_SENT)
+		return false;
+	return READ_ONCE(sk->sk_num) && !sock_flag(sk, SOCK_DEAD) &&
 	       hlist_nulls_unhashed_lockless(&sk->sk_nulls_node);
 }
 

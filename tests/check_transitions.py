@@ -34,10 +34,10 @@ HOOKS = ["state", "timewait", "request"]
 NEVER = ["tw-substate", "tw-end", "request-end"]
 TRANS_TITLE = re.compile(r"^tcpstates_transitions 1: TCP state transitions"
                          r" of net namespace (\d+)$")
-LOG_TITLE = re.compile(r"^tcpstates_transitions_log 1: recent TCP state"
+LOG_TITLE = re.compile(r"^tcpstates_transitions_log 2: recent TCP state"
                        r" transitions of net namespace (\d+)$")
 LOG_ROW = re.compile(r"^(\d+)\.(\d{9}) +(\d+) +(tcp6?) +([A-Z_0-9]+) +"
-                     r"([A-Z_0-9]+) +(\S+) +(\S+)$")
+                     r"([A-Z_0-9]+) +(\S+) +(\S+) +([0-9a-f]+)$")
 NETNS = re.compile(r"^net:\[(\d+)\]$")
 
 # The sequences the guest runs, each alone in a netns; "-6": over IPv6;
@@ -90,7 +90,7 @@ def parse_log(lines):
     if not m:
         raise ValueError(f"bad title {lines[:1]!r}")
     if lines[1].split() != ["Time", "Netns", "Proto", "From", "To", "Local",
-                            "Address", "Foreign", "Address"]:
+                            "Address", "Foreign", "Address", "Cookie"]:
         raise ValueError(f"bad column titles {lines[1]!r}")
     entries = []
     for line in lines[2:]:
@@ -99,7 +99,8 @@ def parse_log(lines):
             raise ValueError(f"bad log row {line!r}")
         entries.append({"time": int(r.group(1)) * 10**9 + int(r.group(2)),
                         "netns": int(r.group(3)),
-                        "key": r.group(4, 5, 6, 7, 8)})
+                        "key": r.group(4, 5, 6, 7, 8),
+                        "cookie": int(r.group(9), 16)})
     return int(m.group(1)), entries
 
 
@@ -253,9 +254,11 @@ def parse_driver(lines):
             runs.append((f[1], {}, {}, False))
         elif not runs:
             continue
-        elif f[:1] == ["SOCK"] and len(f) == 5:
+        elif f[:1] == ["SOCK"] and len(f) == 6:
             runs[-1][1][f[1]] = {"proto": f[2], "local": f[3],
                                  "remote": f[4]}
+            if f[5] != "-":
+                runs[-1][1][f[1]]["cookie"] = int(f[5], 16)
         elif f[:1] == ["FACT"] and len(f) == 3:
             runs[-1][2][f[1]] = f[2]
         elif f[:1] == ["SKIP"]:
@@ -393,6 +396,24 @@ def judge_sequence(judge, sections, tag, want_runs, attached, cap=None):
     order = check_order(keys, items)
     judge.check(f"{name}: log keeps each socket's transitions in order",
                 not order, order)
+
+    # Each entry of a socket the driver held carries its SO_COOKIE (the
+    # request socket's entry has a cookie of its own, not checked).  Up
+    # to 6.x a child enters SYN_RECV as a copy of its listener, before
+    # it has its own cookie: 0 there.
+    cookies = collections.defaultdict(set)
+    for run, (_, socks, _, _) in zip(per_run, runs):
+        for role, hook, key in run:
+            if hook == "request" or "cookie" not in socks.get(role, {}):
+                continue
+            copy = key[1:3] == ("LISTEN", "SYN_RECV") and \
+                not CHILD_OWN_ENDPOINTS
+            cookies[key].add(0 if copy else socks[role]["cookie"])
+    wrong = [(e["key"], hex(e["cookie"])) for e in log
+             if e["key"] in cookies and e["cookie"] not in cookies[e["key"]]]
+    checked = sum(e["key"] in cookies for e in log)
+    judge.check(f"{name}: each of {checked} entries of a held socket carries "
+                "its SO_COOKIE", checked > 0 and not wrong, str(wrong[:4]))
 
     facts = runs[-1][2]
     if want_runs[-1] == "full-accept-queue":

@@ -67,13 +67,15 @@ check_log() {
 			state[names[i]] = 1
 		ep = "^(127\\.0\\.0\\.1|0\\.0\\.0\\.0):([0-9]+|\\*)$"
 	}
-	NR == 1 { if ($0 !~ /^tcpstates_transitions_log 1: /) bad++; next }
+	NR == 1 { if ($0 !~ /^tcpstates_transitions_log 2: /) bad++; next }
 	NR == 2 { next }
 	{
 		split($1, t, ".")
-		if (NF != 7 || $1 !~ /^[0-9]+\.[0-9]+$/ || length(t[2]) != 9 ||
+		if (NF != 8 || $1 !~ /^[0-9]+\.[0-9]+$/ || length(t[2]) != 9 ||
 		    $2 != ns || $3 != "tcp" || !($4 in state) ||
-		    !($5 in state) || $6 !~ ep || $7 !~ ep)
+		    !($5 in state) || $6 !~ ep || $7 !~ ep ||
+		    $8 !~ /^[0-9a-f]+$/ ||
+		    ($8 ~ /^0+$/ && !($4 == "LISTEN" && $5 == "SYN_RECV")))
 			bad++
 		# Nanoseconds compared as text: busybox reads "0123" as octal.
 		sec = t[1] + 0
@@ -236,6 +238,40 @@ for bad in 0 8 15 17 1000 65537 131072 -1 abc; do
 	dmesg | grep -q "trans_ring_size=$bad: must be a power of two from 16 to 65536"
 	check "trans_ring_size=$bad: the kernel log says why" [ $? = 0 ]
 done
+# Following the log (/proc/tcpstates_transitions_follow): the snapshot,
+# then nothing (EAGAIN under O_NONBLOCK, poll() times out), then poll()
+# and a read after a connection, and a read that waits for one.
+FOLLOW=/proc/tcpstates_transitions_follow
+check "load with the default ring for the follow tests" reload
+check "the follow file is mode 0444" [ "$(stat -c %a $FOLLOW)" = 444 ]
+unshare -n sh -c 'ip link set lo up && transdrive follow' >/tmp/follow 2>&1
+section follow /tmp/follow
+fact() {
+	awk -v k="$1" '$1 == "FACT" && $2 == k { $1 = ""; $2 = ""; sub(/^ +/, ""); print }' /tmp/follow
+}
+check "follow: the snapshot, then EAGAIN under O_NONBLOCK" \
+	[ "$(fact follow-drain-end)" = "Resource temporarily unavailable" ]
+check "follow: poll() with nothing new times out" [ "$(fact follow-idle-poll)" = 0 ]
+check "follow: poll() gives POLLIN after a connection" \
+	[ "$(fact follow-poll)" = "1 POLLIN" ]
+check "follow: the next read returns the connection's entries" \
+	[ "$(fact follow-read-connects)" -ge 1 ]
+ms=$(fact follow-blocked-ms)
+check "follow: a read waits for the next entry ($ms ms for a connection made after 300 ms)" \
+	[ "${ms:-0}" -ge 250 ] && [ "$(fact follow-blocked-connects)" -ge 1 ]
+# rmmod with a follower waiting in a read: it gets EOF, rmmod ends.
+rm -f /tmp/follower.done
+sh -c "cat $FOLLOW >/dev/null; echo \$? >/tmp/follower.done" &
+follower=$!
+sleep 1
+check "follow: cat of the follow file waits for entries" [ ! -e /tmp/follower.done ]
+check "rmmod with a follower waiting" timeout 30 rmmod tcpstates
+sleep 1
+check "the waiting follower's read ended (cat exited $(cat /tmp/follower.done 2>/dev/null))" \
+	[ -e /tmp/follower.done ]
+kill $follower 2>/dev/null
+check "load again after the follower" reload
+
 check "trans_ring_size=65536 loads" reload trans_ring_size=65536
 check "a 65536-entry ring reads" sh -c "cat $LOG >/dev/null"
 
@@ -243,6 +279,20 @@ check "a 65536-entry ring reads" sh -c "cat $LOG >/dev/null"
 check "trans_ring_size=16 loads" reload trans_ring_size=16
 check "trans_ring_size reads back 16" [ "$(cat $PARAM)" = 16 ]
 run_seq ring16 client-close client-close client-close
+
+# A follower that falls behind a ring of 16: its next read starts with
+# LOST and the count, then at most the 16 newest entries (one CPU).
+unshare -n sh -c 'ip link set lo up && taskset -c 0 transdrive follow lost' \
+	>/tmp/follow-lost 2>&1
+section follow-lost /tmp/follow-lost
+first=$(awk '$1 == "FACT" && $2 == "follow-lost-first" { print $3, $4 }' /tmp/follow-lost)
+entries=$(awk '$1 == "FACT" && $2 == "follow-lost-entries" { print $3 }' /tmp/follow-lost)
+case "$first" in
+"LOST "[1-9]*) ok "follow: a reader 48 entries behind a ring of 16 reads '$first' first" ;;
+*) not_ok "follow: a reader 48 entries behind a ring of 16 reads 'LOST N' first (got '$first')" ;;
+esac
+check "follow: then at most the 16 newest entries ($entries)" \
+	[ "${entries:-99}" -ge 1 ] && [ "${entries:-99}" -le 16 ]
 
 # Leave the module as loaded at boot for the harness's final rmmod.
 check "reload with the default ring" reload

@@ -166,7 +166,23 @@ static void format_hex(const struct sockaddr_storage *ss, char *buf,
 struct sock_ends {
 	const char *role;
 	struct sockaddr_storage local, remote;
+	unsigned long long cookie;	/* SO_COOKIE */
 };
+
+#ifndef SO_COOKIE
+#define SO_COOKIE	57
+#endif
+
+/* The socket's cookie: the id its log entries must carry. */
+static unsigned long long sock_cookie(int fd, const char *role)
+{
+	unsigned long long cookie = 0;
+	socklen_t len = sizeof(cookie);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_COOKIE, &cookie, &len))
+		fail("SO_COOKIE %s: %s", role, strerror(errno));
+	return cookie;
+}
 
 static void print_sock(const struct sock_ends *e)
 {
@@ -174,8 +190,12 @@ static void print_sock(const struct sock_ends *e)
 
 	format_sa(&e->local, l, sizeof(l));
 	format_sa(&e->remote, r, sizeof(r));
-	printf("SOCK %s %s %s %s\n", e->role,
-	       e->local.ss_family == AF_INET6 ? "tcp6" : "tcp", l, r);
+	char cookie[24] = "-";
+
+	if (e->cookie)
+		snprintf(cookie, sizeof(cookie), "%llx", e->cookie);
+	printf("SOCK %s %s %s %s %s\n", e->role,
+	       e->local.ss_family == AF_INET6 ? "tcp6" : "tcp", l, r, cookie);
 	fflush(stdout);
 }
 
@@ -184,6 +204,7 @@ static void get_ends(int fd, const char *role, struct sock_ends *e)
 	socklen_t len = sizeof(e->local);
 
 	e->role = role;
+	e->cookie = sock_cookie(fd, role);
 	if (getsockname(fd, (struct sockaddr *)&e->local, &len))
 		fail("getsockname %s: %s", role, strerror(errno));
 	len = sizeof(e->remote);
@@ -197,6 +218,7 @@ static void listener_ends(int fd, const char *role, struct sock_ends *e)
 	socklen_t len = sizeof(e->local);
 
 	e->role = role;
+	e->cookie = sock_cookie(fd, role);
 	if (getsockname(fd, (struct sockaddr *)&e->local, &len))
 		fail("getsockname %s: %s", role, strerror(errno));
 	memset(&e->remote, 0, sizeof(e->remote));
@@ -381,6 +403,7 @@ static void child_ends(const struct sock_ends *client, const char *role,
 	e->role = role;
 	e->local = client->remote;
 	e->remote = client->local;
+	e->cookie = 0;	/* unknown until accepted */
 	if (mapped) {
 		v4_mapped(&e->local);
 		v4_mapped(&e->remote);
@@ -801,6 +824,7 @@ static void seq_full_accept_queue(void)
 		fail("getsockname C2: %s", strerror(errno));
 	c2e.role = "C2";
 	c2e.remote = ss;
+	c2e.cookie = sock_cookie(c2, "C2");
 	print_sock(&c2e);
 	if (info_state(c2, "C2") != ST_SYN_SENT)
 		fail("C2 not in SYN_SENT");
@@ -891,11 +915,107 @@ static const struct {
 	{ "listener-close", seq_listener_close },
 };
 
+/* ---- following the log: poll(), a blocking read, LOST ---- */
+
+#define FOLLOW_PATH	"/proc/tcpstates_transitions_follow"
+
+/* The lines of @buf[0..n) that hold @what, printed as FOLLOW lines. */
+static int lines_with(const char *buf, ssize_t n, const char *what)
+{
+	const char *p = buf, *end = buf + n, *nl;
+	int found = 0;
+
+	for (; p < end; p = nl + 1) {
+		nl = memchr(p, '\n', end - p);
+		if (!nl)
+			break;
+		printf("FOLLOW %.*s\n", (int)(nl - p), p);
+		if (memmem(p, nl - p, what, strlen(what)))
+			found++;
+	}
+	return found;
+}
+
+static void *client_close_later(void *arg)
+{
+	(void)arg;
+	usleep(300 * 1000);
+	seq_client_close();
+	return NULL;
+}
+
+/* Read @fd without waiting until EAGAIN; the bytes, or -1 on an error. */
+static ssize_t drain(int fd, char *buf, size_t size)
+{
+	int flags = fcntl(fd, F_GETFL);
+	ssize_t n, total = 0;
+
+	fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+	while ((n = read(fd, buf, size)) > 0)
+		total += n;
+	printf("FACT follow-drain-end %s\n", n < 0 ? strerror(errno) : "EOF");
+	fcntl(fd, F_SETFL, flags);
+	return n < 0 && errno == EAGAIN ? total : -1;
+}
+
+/*
+ * Open the follow file, take its snapshot (until EAGAIN), then: poll()
+ * with nothing new, poll() and a read after a connection, a read that
+ * waits for a connection made 300 ms later.  With @lost: three
+ * connections made before one read, for a ring of 16.
+ */
+static void follow(bool lost)
+{
+	static char buf[1 << 20];
+	int fd = open(FOLLOW_PATH, O_RDONLY | O_CLOEXEC);
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	pthread_t th;
+	double t0;
+	ssize_t n;
+	int ready;
+
+	if (fd < 0)
+		fail("open %s: %s", FOLLOW_PATH, strerror(errno));
+	n = drain(fd, buf, sizeof(buf));
+	printf("FACT follow-snapshot-bytes %zd\n", n);
+	if (lost) {
+		seq_client_close();
+		seq_client_close();
+		seq_client_close();
+		n = read(fd, buf, sizeof(buf));
+		printf("FACT follow-lost-first %.*s\n",
+		       (int)(n > 0 ? strcspn(buf, "\n") : 0), buf);
+		printf("FACT follow-lost-entries %d\n",
+		       n > 0 ? lines_with(buf, n, " tcp ") : -1);
+		close(fd);
+		return;
+	}
+	printf("FACT follow-idle-poll %d\n", poll(&p, 1, 200));
+
+	seq_client_close();
+	ready = poll(&p, 1, 5000);
+	printf("FACT follow-poll %d %s\n", ready,
+	       p.revents & POLLIN ? "POLLIN" : "-");
+	n = read(fd, buf, sizeof(buf));
+	printf("FACT follow-read-connects %d\n",
+	       n > 0 ? lines_with(buf, n, "SYN_SENT") : -1);
+
+	if (pthread_create(&th, NULL, client_close_later, NULL))
+		fail("pthread_create");
+	t0 = now_s();
+	n = read(fd, buf, sizeof(buf));
+	printf("FACT follow-blocked-ms %.0f\n", (now_s() - t0) * 1000);
+	printf("FACT follow-blocked-connects %d\n",
+	       n > 0 ? lines_with(buf, n, "SYN_SENT") : -1);
+	pthread_join(th, NULL);
+	close(fd);
+}
+
 static __noreturn void usage(void)
 {
 	unsigned int i;
 
-	fprintf(stderr, "usage: transdrive [-6|-m] SEQUENCE... | bench SECONDS\nsequences:");
+	fprintf(stderr, "usage: transdrive [-6|-m] SEQUENCE... | bench SECONDS | follow [lost]\nsequences:");
 	for (i = 0; i < sizeof(sequences) / sizeof(sequences[0]); i++)
 		fprintf(stderr, " %s", sequences[i].name);
 	fprintf(stderr, "\n");
@@ -933,6 +1053,10 @@ int main(int argc, char **argv)
 	}
 	if (argc == 3 && !strcmp(argv[1], "bench")) {
 		bench(atof(argv[2]));
+		return 0;
+	}
+	if (argc >= 2 && argc <= 3 && !strcmp(argv[1], "follow")) {
+		follow(argc == 3 && !strcmp(argv[2], "lost"));
 		return 0;
 	}
 	if (argc < 2)

@@ -142,19 +142,37 @@ enum tcps_timer {
  * TCPSTATES_TRANS_LOG_PROC_PATH lists the latest transitions of the
  * reader's network namespace, oldest first, as a snapshot taken at open():
  *
- *   line 1   "tcpstates_transitions_log <TCPSTATES_TRANS_FORMAT_VERSION>:
+ *   line 1   "tcpstates_transitions_log <TCPSTATES_TRANS_LOG_FORMAT_VERSION>:
  *            recent TCP state transitions of net namespace <inode>"
- *   line 2   "Time Netns Proto From To Local Address Foreign Address"
+ *   line 2   "Time Netns Proto From To Local Address Foreign Address Cookie"
  *   rows     <seconds.nanoseconds of CLOCK_MONOTONIC> <netns inode>
- *            tcp|tcp6 <from> <to> <local> <foreign>, separated by one or
- *            more spaces; endpoints written as in TCPSTATES_PROC_PATH
+ *            tcp|tcp6 <from> <to> <local> <foreign> <cookie>, separated by
+ *            one or more spaces; endpoints written as in TCPSTATES_PROC_PATH
  *            (IPv6 as RFC 5952 text in brackets, port 0 as "*").  They are
  *            the socket's at the moment of the change: an unbound client
  *            entering SYN_SENT has no local port yet; a child entering
  *            SYN_RECV is still a copy of its listener and shows the
- *            listener's endpoints; the local port of a full socket is its
- *            source port, still shown after the socket gave its port back
- *            on the way to CLOSE.
+ *            listener's endpoints up to Linux 6.x; the local port of a full
+ *            socket is its source port, still shown after the socket gave
+ *            its port back on the way to CLOSE.  cookie: the socket's
+ *            64-bit cookie in lower-case hex, as ss -e prints it after
+ *            "sk:" and SO_COOKIE gives its owner; a timewait socket has
+ *            its full socket's, a request socket one of its own, a child
+ *            one of its own.
+ *
+ * Version 1 had no Cookie column.  The file is a snapshot taken at
+ * open(), which ends (EOF) like any file.
+ *
+ * TCPSTATES_TRANS_FOLLOW_PROC_PATH is the same log followed live, for a
+ * reader that asks for it by opening this file: the same title and the
+ * snapshot, then, with no end, the entries logged since, as they come.
+ * A read at the end waits for the next entry (or fails with EAGAIN under
+ * O_NONBLOCK); poll() reports POLLIN when there is one.  If the rings
+ * overwrote entries before a read could take them, the read begins with
+ * the line "LOST <count>": that many entries of any namespace (the rings
+ * are shared: those of others included) went unseen.  Unloading the
+ * module ends a waiting read with EOF.  A seek back shows the title and
+ * the latest take only.
  *
  * The kernel keeps the latest trans_ring_size (module parameter, default
  * 1024) transitions of every namespace per CPU; a reader sees at most that
@@ -166,7 +184,11 @@ enum tcps_timer {
  */
 #define TCPSTATES_TRANS_PROC_PATH	"/proc/tcpstates_transitions"
 #define TCPSTATES_TRANS_LOG_PROC_PATH	"/proc/tcpstates_transitions_log"
+#define TCPSTATES_TRANS_FOLLOW_PROC_PATH	"/proc/tcpstates_transitions_follow"
 #define TCPSTATES_TRANS_FORMAT_VERSION	1
+#define TCPSTATES_TRANS_LOG_FORMAT_VERSION	2
+/* First word of the line that counts entries a follower lost. */
+#define TCPSTATES_TRANS_LOG_LOST	"LOST"
 #define TCPSTATES_TRANS_MAGIC		"tcpstates_transitions"
 #define TCPSTATES_TRANS_LOG_MAGIC	"tcpstates_transitions_log"
 
