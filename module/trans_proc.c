@@ -168,7 +168,6 @@ struct tcps_log_iter {
 	loff_t base;		/* position of the current take's first record */
 	u64 lost;		/* shown at the head of the current take */
 	u64 lost_shown;		/* log.lost already reported */
-	bool drained;		/* the current take was read to its end */
 };
 
 /* The record of a LOST line. */
@@ -261,7 +260,10 @@ static int tcps_log_show(struct seq_file *m, void *v)
 	return 0;
 }
 
-/* Take what was logged since the last take; under the file's lock. */
+/*
+ * Take what was logged since the last take, under the file's lock.
+ * Return: 1 if that gave a record to read, 0 if not, or -ENOMEM.
+ */
 static int tcps_log_take_new(struct seq_file *m, struct tcps_log_iter *it)
 {
 	int err;
@@ -272,10 +274,21 @@ static int tcps_log_take_new(struct seq_file *m, struct tcps_log_iter *it)
 		it->base = m->index;
 		it->lost = it->log.lost - it->lost_shown;
 		it->lost_shown = it->log.lost;
-		WRITE_ONCE(it->drained, !it->lost && !it->log.n);
+		err = it->lost || it->log.n;
 	}
 	mutex_unlock(&m->lock);
 	return err;
+}
+
+/* Whether a read would return something without a new take. */
+static bool tcps_log_unread(struct seq_file *m, struct tcps_log_iter *it)
+{
+	bool unread;
+
+	mutex_lock(&m->lock);
+	unread = m->count || tcps_log_record(it, m->index);
+	mutex_unlock(&m->lock);
+	return unread;
 }
 
 /*
@@ -296,11 +309,10 @@ static ssize_t tcps_follow_read_iter(struct kiocb *iocb, struct iov_iter *to)
 		n = seq_read_iter(iocb, to);
 		if (n || !iov_iter_count(to))
 			return n;
-		WRITE_ONCE(it->drained, true);
 		err = tcps_log_take_new(m, it);
-		if (err)
+		if (err < 0)
 			return err;
-		if (!READ_ONCE(it->drained))
+		if (err)
 			continue;
 		if ((file->f_flags & O_NONBLOCK) || (iocb->ki_flags & IOCB_NOWAIT))
 			return -EAGAIN;
@@ -316,7 +328,7 @@ static __poll_t tcps_log_poll(struct file *file, struct poll_table_struct *wait)
 	struct tcps_log_iter *it = m->private;
 
 	tcps_ring_poll_wait(file, wait);
-	if (!READ_ONCE(it->drained) ||
+	if (tcps_log_unread(m, it) ||
 	    tcps_ring_pending(&it->log, it->netns_cookie))
 		return EPOLLIN | EPOLLRDNORM;
 	return 0;
