@@ -29,6 +29,7 @@
 #include <linux/percpu.h>
 #include <linux/poll.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/sock_diag.h>
 #include <linux/timekeeping.h>
 #include <linux/wait.h>
@@ -126,7 +127,7 @@ void tcps_ring_add(const struct sock *sk, const struct net *net, u16 sport,
 	 * its cookie: 0, "not known yet", rather than the listener's.
 	 */
 	if (from == TCP_LISTEN && to == TCP_SYN_RECV && !sk->sk_dport)
-		cookie[0] = cookie[1] = 0;
+		memset(cookie, 0, sizeof(cookie));
 	else
 		sock_diag_save_cookie((struct sock *)sk, cookie);
 
