@@ -216,7 +216,6 @@ int tcps_ring_snapshot(struct tcps_trans_log *log, u64 netns_cookie);
 int tcps_ring_follow(struct tcps_trans_log *log, u64 netns_cookie);
 bool tcps_ring_pending(const struct tcps_trans_log *log, u64 netns_cookie);
 void tcps_ring_snapshot_free(struct tcps_trans_log *log);
-void tcps_ring_follower(bool add);
 int tcps_ring_wait_pending(const struct tcps_trans_log *log, u64 netns_cookie);
 void tcps_ring_poll_wait(struct file *file, struct poll_table_struct *wait);
 void tcps_ring_shutdown(void);

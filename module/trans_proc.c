@@ -361,7 +361,6 @@ static int tcps_log_open(struct inode *inode, struct file *file)
 		seq_release_private(inode, file);
 		return err;
 	}
-	tcps_ring_follower(true);
 	return 0;
 }
 
@@ -369,7 +368,6 @@ static int tcps_log_release(struct inode *inode, struct file *file)
 {
 	struct seq_file *m = file->private_data;
 
-	tcps_ring_follower(false);
 	tcps_ring_snapshot_free(m->private);
 	return seq_release_private(inode, file);
 }

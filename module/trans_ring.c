@@ -11,10 +11,11 @@
  * drops the copy if it changed or was odd: it may miss an entry being
  * overwritten, never shows a torn one, and never makes a writer wait.
  *
- * A reader following the log (a read after its end) sleeps on
- * tcps_ring_wait.  A writer may run where waking it is not allowed (a
- * kprobe hit through int3 runs as an NMI), so it only queues an irq_work,
- * and only while some log file is open; the irq_work wakes the readers.
+ * A reader following the log sleeps on tcps_ring_wait (in a read, or
+ * registered there by poll()).  A writer may run where waking it is not
+ * allowed (a kprobe hit through int3 runs as an NMI), so it only queues
+ * an irq_work, and only while someone sleeps there: holding a file open
+ * costs the writers nothing.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -73,9 +74,8 @@ struct tcps_ring {
 
 static DEFINE_PER_CPU(struct tcps_ring *, tcps_rings);
 
-/* Readers of a log file: while there are some, writers wake them. */
+/* Followers waiting for an entry. */
 static DECLARE_WAIT_QUEUE_HEAD(tcps_ring_wait);
-static atomic_t tcps_ring_followers = ATOMIC_INIT(0);
 /* Set before the files go: sleeping readers return, none sleeps again. */
 static bool tcps_ring_closing;
 
@@ -85,18 +85,6 @@ static void tcps_ring_wake(struct irq_work *work)
 }
 
 static struct irq_work tcps_ring_wake_work;
-
-/**
- * tcps_ring_follower - count an open log file in or out
- * @add: true at open, false at release
- */
-void tcps_ring_follower(bool add)
-{
-	if (add)
-		atomic_inc(&tcps_ring_followers);
-	else
-		atomic_dec(&tcps_ring_followers);
-}
 
 /**
  * tcps_ring_add - log a transition on this CPU
@@ -169,7 +157,12 @@ void tcps_ring_add(const struct sock *sk, const struct net *net, u16 sport,
 	WRITE_ONCE(e->seq, seq + 1);
 	local_irq_restore(flags);
 
-	if (atomic_read(&tcps_ring_followers))
+	/*
+	 * The entry before the look at the queue (a full barrier in
+	 * wq_has_sleeper()), as a follower queues itself before it looks
+	 * for entries: one of the two sees the other.
+	 */
+	if (wq_has_sleeper(&tcps_ring_wait))
 		irq_work_queue(&tcps_ring_wake_work);
 }
 
