@@ -87,9 +87,11 @@ for bs in 1 7 1048576; do
 		same_masked /tmp/read.$bs /tmp/read.4096
 done
 # ss over netlink (tcp_diag), not its fallback parse of /proc/net/tcp:
-# only inet_diag knows the idle times (-i) compared below.
+# only inet_diag knows the idle times (-i) compared below.  (The fallback
+# prints rto, ato and cwnd from /proc/net/tcp's columns, never mss or
+# rcv_space.)
 check "ss reads sockets over netlink (inet_diag and tcp_diag loaded)" \
-	sh -c 'ss -tanHi | grep -q "lastsnd\|rcv_space\|cwnd"'
+	sh -c 'ss -tanHi | grep -q "rcv_space:\|mss:"'
 # Timers and idle times: /proc/tcpstates, then /proc/net/tcp{,6}, then
 # ss -tanoi, each read between time stamps; three tries, as a timer may
 # fire between two reads.

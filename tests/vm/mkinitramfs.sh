@@ -192,6 +192,11 @@ fi
 # read the .ko.xz files newer Debian kernels ship.
 : >"$root/lib/modules/kmods.list"
 n=0
+# A root's foreign-architecture kernel (arm64) comes without modules.dep.
+if [ -n "${KMODS_ROOT:-}" ] && [ -d "$KMODS_ROOT/lib/modules/$kver" ] &&
+	[ ! -e "$KMODS_ROOT/lib/modules/$kver/modules.dep" ]; then
+	depmod -b "$KMODS_ROOT" "$kver"
+fi
 for kmod in inet_diag tcp_diag ${KMODS:-}; do
 	[ -d "${KMODS_ROOT:-}/lib/modules/$kver" ] || continue
 	for path in $(modprobe ${KMODS_ROOT:+-d "$KMODS_ROOT"} -S "$kver" --show-depends "$kmod" |
