@@ -268,7 +268,7 @@ static void tcps_walk_bound_then_listens(struct kunit *test)
 	int family = *(const int *)test->param_value;
 	struct net *net = tcps_test_netns(test);
 	const struct tcps_row *r = NULL;
-	unsigned int shown = 0, i;
+	unsigned int shown = 0, remembered;
 	struct tcps_walk w;
 	struct socket *sock;
 	bool listening = false;
@@ -286,12 +286,12 @@ static void tcps_walk_bound_then_listens(struct kunit *test)
 			listening = true;
 		}
 	}
-	i = w.seen.n;
+	remembered = w.seen.n;
 	tcps_walk_destroy(&w);
 	KUNIT_EXPECT_EQ(test, n, 0);
 	KUNIT_EXPECT_TRUE(test, listening);
 	KUNIT_EXPECT_EQ(test, shown, 1);
-	KUNIT_EXPECT_GE(test, i, 1);
+	KUNIT_EXPECT_GE(test, remembered, 1);
 }
 
 /*

@@ -12,10 +12,19 @@
 
 #include "tcpstates.h"
 
-static unsigned int tcps_seen_slot(const struct tcps_seen *s,
-				   unsigned long obj)
+/*
+ * The slot of @key in @slots (1 << @bits of them, at most half full):
+ * where it is, or the free slot where it would go.
+ */
+static unsigned int tcps_seen_find(const unsigned long *slots,
+				   unsigned int bits, unsigned long key)
 {
-	return hash_long(obj, s->bits);
+	unsigned int mask = (1U << bits) - 1, i;
+
+	for (i = hash_long(key, bits); slots[i] && slots[i] != key;
+	     i = (i + 1) & mask)
+		;
+	return i;
 }
 
 /**
@@ -26,26 +35,17 @@ static unsigned int tcps_seen_slot(const struct tcps_seen *s,
 bool tcps_seen_has(const struct tcps_seen *s, const void *obj)
 {
 	unsigned long key = (unsigned long)obj;
-	unsigned int mask, i;
 
-	if (!s->n)
-		return false;
-	mask = (1U << s->bits) - 1;
-	for (i = tcps_seen_slot(s, key); s->slots[i]; i = (i + 1) & mask)
-		if (s->slots[i] == key)
-			return true;
-	return false;
+	return s->n && s->slots[tcps_seen_find(s->slots, s->bits, key)] == key;
 }
 
-static void tcps_seen_insert(unsigned long *slots, unsigned int bits,
-			     unsigned long key)
+/**
+ * tcps_seen_room - how many more tcps_seen_add() calls there is room for
+ * @s: the set
+ */
+unsigned int tcps_seen_room(const struct tcps_seen *s)
 {
-	unsigned int mask = (1U << bits) - 1, i;
-
-	for (i = hash_long(key, bits); slots[i]; i = (i + 1) & mask)
-		if (slots[i] == key)
-			return;
-	slots[i] = key;
+	return s->bits ? (1U << s->bits) / 2 - s->n : 0;
 }
 
 /**
@@ -64,7 +64,7 @@ int tcps_seen_reserve(struct tcps_seen *s, unsigned int more)
 		return 0;
 	if (want < s->n || want > (1U << 30))
 		return -ENOMEM;
-	if (s->bits && want <= (1U << s->bits) / 2)
+	if (more <= tcps_seen_room(s))
 		return 0;
 	bits = max(ilog2(roundup_pow_of_two(want)) + 1, 6);
 	slots = kvcalloc(1UL << bits, sizeof(*slots), TCPS_GFP_READER);
@@ -72,7 +72,7 @@ int tcps_seen_reserve(struct tcps_seen *s, unsigned int more)
 		return -ENOMEM;
 	for (i = 0; s->bits && i < (1U << s->bits); i++)
 		if (s->slots[i])
-			tcps_seen_insert(slots, bits, s->slots[i]);
+			slots[tcps_seen_find(slots, bits, s->slots[i])] = s->slots[i];
 	kvfree(s->slots);
 	s->slots = slots;
 	s->bits = bits;
@@ -86,11 +86,15 @@ int tcps_seen_reserve(struct tcps_seen *s, unsigned int more)
  */
 void tcps_seen_add(struct tcps_seen *s, const void *obj)
 {
-	if (WARN_ON_ONCE(!s->bits || s->n + 1 > (1U << s->bits) / 2))
+	unsigned long key = (unsigned long)obj;
+	unsigned int i;
+
+	if (WARN_ON_ONCE(!tcps_seen_room(s)))
 		return;
-	if (tcps_seen_has(s, obj))
-		return;
-	tcps_seen_insert(s->slots, s->bits, (unsigned long)obj);
+	i = tcps_seen_find(s->slots, s->bits, key);
+	if (s->slots[i])
+		return;		/* already in */
+	s->slots[i] = key;
 	s->n++;
 }
 

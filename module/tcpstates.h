@@ -113,6 +113,7 @@ void tcps_walk_destroy(struct tcps_walk *w);
 
 /* seen.c */
 bool tcps_seen_has(const struct tcps_seen *s, const void *obj);
+unsigned int tcps_seen_room(const struct tcps_seen *s);
 int tcps_seen_reserve(struct tcps_seen *s, unsigned int more);
 void tcps_seen_add(struct tcps_seen *s, const void *obj);
 void tcps_seen_clear(struct tcps_seen *s);

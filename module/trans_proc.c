@@ -167,7 +167,6 @@ struct tcps_log_iter {
 	unsigned int netns_inum;
 	loff_t base;		/* position of the current take's first record */
 	u64 lost;		/* shown at the head of the current take */
-	u64 lost_shown;		/* log.lost already reported */
 };
 
 /* The record of a LOST line. */
@@ -272,8 +271,9 @@ static int tcps_log_take_new(struct seq_file *m, struct tcps_log_iter *it)
 	err = tcps_ring_follow(&it->log, it->netns_cookie);
 	if (!err) {
 		it->base = m->index;
-		it->lost = it->log.lost - it->lost_shown;
-		it->lost_shown = it->log.lost;
+		/* What the rings lost since the last take, said once. */
+		it->lost = it->log.lost;
+		it->log.lost = 0;
 		err = it->lost || it->log.n;
 	}
 	mutex_unlock(&m->lock);

@@ -224,6 +224,13 @@ static unsigned int tcps_ring_merge(struct tcps_trans_entry *dst,
 	return n;
 }
 
+/* The index of the oldest entry @ring still holds, @head its next. */
+static unsigned long tcps_ring_oldest(const struct tcps_ring *ring,
+				      unsigned long head)
+{
+	return head > ring->mask + 1 ? head - ring->mask - 1 : 0;
+}
+
 /*
  * Take @netns_cookie's entries from every CPU's ring into log->entries,
  * oldest first: from log->heads[cpu] on (the last trans_ring_size
@@ -256,7 +263,7 @@ static int tcps_ring_take(struct tcps_trans_log *log, u64 netns_cookie,
 		unsigned long head = READ_ONCE(ring->head), idx, first;
 
 		ncpu = 0;
-		first = head > size ? head - size : 0;
+		first = tcps_ring_oldest(ring, head);
 		if (follow && log->heads[cpu] > first)
 			first = log->heads[cpu];
 		else if (follow)
@@ -366,7 +373,7 @@ bool tcps_ring_pending(const struct tcps_trans_log *log, u64 netns_cookie)
 		const struct tcps_ring *ring = per_cpu(tcps_rings, cpu);
 		unsigned long head = READ_ONCE(ring->head), idx;
 
-		idx = head > ring->mask + 1 ? head - ring->mask - 1 : 0;
+		idx = tcps_ring_oldest(ring, head);
 		if (idx < log->heads[cpu])
 			idx = log->heads[cpu];
 		else if (idx > log->heads[cpu])

@@ -358,12 +358,6 @@ static bool tcps_bound_only(const struct sock *sk, int state)
 	       hlist_nulls_unhashed_lockless(&sk->sk_nulls_node);
 }
 
-/* Room for more sockets in the set of those shown from the bind table. */
-static unsigned int tcps_seen_room(const struct tcps_seen *s)
-{
-	return s->bits ? (1U << s->bits) / 2 - s->n : 0;
-}
-
 /*
  * Copy the sockets of our netns only bound in @w's current bucket of the
  * bind table into w->rows, under the bucket's lock, and remember them in
