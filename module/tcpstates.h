@@ -200,7 +200,7 @@ struct tcps_trans_hook {
 	unsigned long missed;	/* hits the probe could not handle */
 };
 
-#define TCPS_TRANS_HOOKS	3
+#define TCPS_TRANS_HOOKS	6
 
 /* trans.c */
 int tcps_trans_init(void);

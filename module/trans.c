@@ -284,6 +284,185 @@ static void tcps_req_attach(void)
 			tcps_req_err);
 }
 
+/* ---- hook 4: a timewait socket going from FIN_WAIT2 to TIME_WAIT ---- */
+
+/*
+ * tcp_timewait_state_process(tw, skb, th, ...) handles every segment that
+ * reaches a timewait socket; the peer's FIN moves one in substate
+ * FIN_WAIT2 to TIME_WAIT.  A return probe, as the change happens inside;
+ * its caller holds a reference to @tw throughout.
+ */
+#define TCPS_TWSUB_SYMBOL	"tcp_timewait_state_process"
+
+static struct kretprobe tcps_twsub_krp;
+static int tcps_twsub_err = -ENOENT;
+
+static int tcps_trans_twsub_entry(struct kretprobe_instance *ri,
+				  struct pt_regs *regs)
+{
+	const struct inet_timewait_sock *tw;
+
+	tw = (const void *)regs_get_kernel_argument(regs, 0);
+	/* Only one in FIN_WAIT2 can move: no return handler otherwise. */
+	if (READ_ONCE(tw->tw_substate) != TCP_FIN_WAIT2)
+		return 1;
+	*(const struct inet_timewait_sock **)ri->data = tw;
+	return 0;
+}
+
+static int tcps_trans_twsub_return(struct kretprobe_instance *ri,
+				   struct pt_regs *regs)
+{
+	const struct inet_timewait_sock *tw;
+
+	tw = *(const struct inet_timewait_sock **)ri->data;
+	if (READ_ONCE(tw->tw_substate) == TCP_TIME_WAIT)
+		tcps_trans_record((const struct sock *)tw, tw->tw_num,
+				  TCPS_TRANS_TW_FIN_WAIT2, TCP_TIME_WAIT);
+	return 0;
+}
+
+/* ---- hook 5: a timewait socket's end ---- */
+
+/*
+ * inet_twsk_kill(tw) unhashes a timewait socket, once per socket, from
+ * its timer (expiry) or from inet_twsk_deschedule_put() (a reset, reuse
+ * by a new connection, its netns going).  A static function: attached
+ * where the kernel kept a symbol for it.
+ */
+#define TCPS_TWEND_SYMBOL	"inet_twsk_kill"
+
+static struct kprobe tcps_twend_kp;
+static int tcps_twend_err = -ENOENT;
+
+static int tcps_trans_twend_probe(struct kprobe *kp, struct pt_regs *regs)
+{
+	const struct inet_timewait_sock *tw;
+
+	tw = (const void *)regs_get_kernel_argument(regs, 0);
+	/* DCCP's timewait sockets end here too: "TCP" and "TCPv6" only. */
+	if (strncmp(tw->tw_prot->name, "TCP", 3))
+		return 0;
+	tcps_trans_record((const struct sock *)tw, tw->tw_num,
+			  READ_ONCE(tw->tw_substate) == TCP_FIN_WAIT2 ?
+			  TCPS_TRANS_TW_FIN_WAIT2 : TCP_TIME_WAIT, TCP_CLOSE);
+	return 0;
+}
+
+/* ---- hook 6: a request socket's end ---- */
+
+/*
+ * A hashed request socket ends one of two ways.  It becomes a child:
+ * inet_csk_complete_hashdance(sk, child, req, own_req) with own_req true
+ * (the child took its place in ehash): NEW_SYN_RECV -> SYN_RECV.  Or it
+ * is dropped (expired, reset, refused): inet_csk_reqsk_queue_drop(sk,
+ * req) returning true (it unlinked it): NEW_SYN_RECV -> CLOSE.  The drop
+ * after a child took over returns false and is not counted again.
+ */
+#define TCPS_REQCHILD_SYMBOL	"inet_csk_complete_hashdance"
+#define TCPS_REQDROP_SYMBOL	"inet_csk_reqsk_queue_drop"
+
+static struct kprobe tcps_reqchild_kp;
+static int tcps_reqchild_err = -ENOENT;
+static struct kretprobe tcps_reqdrop_krp;
+static int tcps_reqdrop_err = -ENOENT;
+
+static int tcps_trans_reqchild_probe(struct kprobe *kp, struct pt_regs *regs)
+{
+	const struct sock *child = (const void *)regs_get_kernel_argument(regs, 1);
+	struct request_sock *req;
+
+	/* own_req: only the low byte of a bool argument is defined. */
+	if (!(u8)regs_get_kernel_argument(regs, 3) ||
+	    child->sk_protocol != IPPROTO_TCP)
+		return 0;
+	req = (void *)regs_get_kernel_argument(regs, 2);
+	tcps_trans_record(req_to_sk(req), req_to_sk(req)->sk_num,
+			  TCP_NEW_SYN_RECV, TCP_SYN_RECV);
+	return 0;
+}
+
+static int tcps_trans_reqdrop_entry(struct kretprobe_instance *ri,
+				    struct pt_regs *regs)
+{
+	const struct sock *lsk = (const void *)regs_get_kernel_argument(regs, 0);
+
+	if (lsk->sk_protocol != IPPROTO_TCP)
+		return 1;
+	*(struct request_sock **)ri->data =
+		(void *)regs_get_kernel_argument(regs, 1);
+	return 0;
+}
+
+static int tcps_trans_reqdrop_return(struct kretprobe_instance *ri,
+				     struct pt_regs *regs)
+{
+	struct request_sock *req = *(struct request_sock **)ri->data;
+
+	/* True: unlinked now; the caller still holds its reference. */
+	if ((u8)regs_return_value(regs))
+		tcps_trans_record(req_to_sk(req), req_to_sk(req)->sk_num,
+				  TCP_NEW_SYN_RECV, TCP_CLOSE);
+	return 0;
+}
+
+static int tcps_kretprobe(struct kretprobe *krp, const char *symbol,
+			  kretprobe_handler_t entry, kretprobe_handler_t ret)
+{
+	krp->kp.symbol_name = symbol;
+	krp->entry_handler = entry;
+	krp->handler = ret;
+	krp->data_size = sizeof(void *);
+	krp->maxactive = max_t(int, 32, 4 * num_possible_cpus());
+	return register_kretprobe(krp);
+}
+
+static void tcps_ends_attach(void)
+{
+	tcps_twsub_err = tcps_kretprobe(&tcps_twsub_krp, TCPS_TWSUB_SYMBOL,
+					tcps_trans_twsub_entry,
+					tcps_trans_twsub_return);
+	tcps_twend_kp.symbol_name = TCPS_TWEND_SYMBOL;
+	tcps_twend_kp.pre_handler = tcps_trans_twend_probe;
+	tcps_twend_err = register_kprobe(&tcps_twend_kp);
+	/* The two ends of a request are counted together or not at all. */
+	tcps_reqchild_kp.symbol_name = TCPS_REQCHILD_SYMBOL;
+	tcps_reqchild_kp.pre_handler = tcps_trans_reqchild_probe;
+	tcps_reqchild_err = register_kprobe(&tcps_reqchild_kp);
+	if (!tcps_reqchild_err) {
+		tcps_reqdrop_err = tcps_kretprobe(&tcps_reqdrop_krp,
+						  TCPS_REQDROP_SYMBOL,
+						  tcps_trans_reqdrop_entry,
+						  tcps_trans_reqdrop_return);
+		if (tcps_reqdrop_err) {
+			unregister_kprobe(&tcps_reqchild_kp);
+			tcps_reqchild_err = tcps_reqdrop_err;
+		}
+	} else {
+		tcps_reqdrop_err = tcps_reqchild_err;
+	}
+	if (tcps_twsub_err || tcps_twend_err || tcps_reqdrop_err)
+		pr_info("unobserved: tw-substate %d, tw-end %d, request-end %d\n",
+			tcps_twsub_err, tcps_twend_err, tcps_reqdrop_err);
+}
+
+static void tcps_ends_detach(void)
+{
+	if (!tcps_reqdrop_err) {
+		unregister_kretprobe(&tcps_reqdrop_krp);
+		unregister_kprobe(&tcps_reqchild_kp);
+	}
+	if (!tcps_twend_err)
+		unregister_kprobe(&tcps_twend_kp);
+	if (!tcps_twsub_err)
+		unregister_kretprobe(&tcps_twsub_krp);
+}
+
+static unsigned long tcps_krp_missed(const struct kretprobe *krp, int err)
+{
+	return err ? 0 : READ_ONCE(krp->kp.nmissed) + READ_ONCE(krp->nmissed);
+}
+
 /**
  * tcps_trans_hooks - what each hook observes and whether it is attached
  * @hooks: TCPS_TRANS_HOOKS entries to fill
@@ -309,6 +488,24 @@ void tcps_trans_hooks(struct tcps_trans_hook *hooks)
 		.missed = tcps_req_err ? 0 :
 			  READ_ONCE(tcps_req_krp.kp.nmissed) +
 			  READ_ONCE(tcps_req_krp.nmissed),
+	};
+	hooks[3] = (struct tcps_trans_hook){
+		.name = "tw-substate", .kind = "kretprobe",
+		.target = TCPS_TWSUB_SYMBOL, .err = tcps_twsub_err,
+		.missed = tcps_krp_missed(&tcps_twsub_krp, tcps_twsub_err),
+	};
+	hooks[4] = (struct tcps_trans_hook){
+		.name = "tw-end", .kind = "kprobe",
+		.target = TCPS_TWEND_SYMBOL, .err = tcps_twend_err,
+		.missed = tcps_twend_err ? 0 : READ_ONCE(tcps_twend_kp.nmissed),
+	};
+	hooks[5] = (struct tcps_trans_hook){
+		.name = "request-end", .kind = "kprobe+kretprobe",
+		.target = TCPS_REQCHILD_SYMBOL "+" TCPS_REQDROP_SYMBOL,
+		.err = tcps_reqdrop_err,
+		.missed = tcps_reqdrop_err ? 0 :
+			  READ_ONCE(tcps_reqchild_kp.nmissed) +
+			  tcps_krp_missed(&tcps_reqdrop_krp, 0),
 	};
 }
 
@@ -396,6 +593,7 @@ static struct pernet_operations tcps_trans_net_ops = {
  */
 static void tcps_trans_exit_hooks(void)
 {
+	tcps_ends_detach();
 	if (!tcps_req_err)
 		unregister_kretprobe(&tcps_req_krp);
 	if (!tcps_tw_err)
@@ -433,6 +631,7 @@ int tcps_trans_init(void)
 			TCPS_TP_NAME, tcps_tp_err);
 	tcps_tw_attach();
 	tcps_req_attach();
+	tcps_ends_attach();
 
 	err = tcps_trans_proc_init();
 	if (err)

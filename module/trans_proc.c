@@ -53,15 +53,6 @@ static const char *tcps_trans_state_name(unsigned int slot)
 	}
 }
 
-/* Kinds of state change no hook can see, for the hook table. */
-static const char *const tcps_unobserved[][2] = {
-	{ "tw-substate",
-	  "no hook: a timewait socket going from FIN_WAIT2 to TIME_WAIT" },
-	{ "tw-end", "no hook: a timewait socket expiring, reset or reused" },
-	{ "request-end",
-	  "no hook: a request socket becoming a child, expiring or dropped" },
-};
-
 static void tcps_show_hooks(struct seq_file *m)
 {
 	struct tcps_trans_hook hooks[TCPS_TRANS_HOOKS];
@@ -83,10 +74,6 @@ static void tcps_show_hooks(struct seq_file *m)
 				   "attached", TCPS_W_MISSED, h->missed, h->kind,
 				   h->target);
 	}
-	for (i = 0; i < ARRAY_SIZE(tcps_unobserved); i++)
-		seq_printf(m, "%-*s %-*s %*s %s\n", TCPS_W_HOOK,
-			   tcps_unobserved[i][0], TCPS_W_STATUS, "unobserved",
-			   TCPS_W_MISSED, "-", tcps_unobserved[i][1]);
 }
 
 static int tcps_trans_show(struct seq_file *m, void *v)
