@@ -437,6 +437,70 @@ def judge_sequence(judge, sections, tag, want_runs, attached, cap=None):
                     " came", facts.get("c-held") == "yes")
 
 
+def row_slot(line):
+    """A /proc/tcpstates (format 2) row -> its matrix slot, or None."""
+    f = line.split()
+    if len(f) != 10 or f[0] not in ("tcp", "tcp6"):
+        return None
+    state, timer, idle = f[5], f[8], f[9]
+    if state == "FIN_WAIT2" and timer.startswith("timewait("):
+        return "TW_FIN_WAIT2"
+    if state == "SYN_RECV" and idle == "-":
+        return "NEW_SYN_RECV"        # a request socket
+    return state
+
+
+def conservation(counts):
+    """Entries minus exits per slot, each cell counted for the socket
+    object it concerns: a child (LISTEN -> SYN_RECV), a request (LISTEN
+    -> NEW_SYN_RECV) and a timewait socket (X -> TIME_WAIT or
+    TW_FIN_WAIT2, from a full socket's state) are born there, the
+    listener or full socket does not leave; a request taken over by its
+    child (NEW_SYN_RECV -> SYN_RECV) leaves, the child's entry is its own
+    birth."""
+    net = collections.Counter()
+    for (frm, to), n in counts.items():
+        birth = (frm == "LISTEN" and to in ("SYN_RECV", "NEW_SYN_RECV")) or \
+            (to in ("TIME_WAIT", "TW_FIN_WAIT2") and frm != "TW_FIN_WAIT2")
+        if not (frm == "NEW_SYN_RECV" and to == "SYN_RECV"):
+            net[to] += n
+        if not birth:
+            net[frm] -= n
+    return net
+
+
+def judge_conservation(judge, sections, attached):
+    if set(HOOKS) - attached:
+        print(f"{judge.tag}# conservation not judged: hooks "
+              f"{sorted(set(HOOKS) - attached)} unobserved")
+        return
+    for tag in ("", "-late"):
+        name = "conservation" + (" after TIME_WAIT expired" if tag else "")
+        try:
+            _, _, before = parse_matrix(sections.get(f"conserve{tag}-before", []))
+            _, _, after = parse_matrix(sections.get(f"conserve{tag}-after", []))
+        except (ValueError, IndexError) as err:
+            judge.check(f"{name}: matrices parse", False, str(err))
+            continue
+        judge.check(f"{name}: nothing changed across the rows' read",
+                    before == after)
+        rows = collections.Counter(
+            s for s in map(row_slot, sections.get(f"conserve{tag}-rows", []))
+            if s)
+        net = conservation(after)
+        slots = [s for s in STATES if s not in ("OTHER", "CLOSE")]
+        bad = [f"{s}: {net[s]} in-out, {rows[s]} now" for s in slots
+               if net[s] != rows[s]]
+        judge.check(f"{name}: per state, entries minus exits equal the "
+                    f"sockets in it ({sum(after.values())} transitions, "
+                    f"{sum(rows.values())} sockets)", not bad, "; ".join(bad))
+        if tag:
+            judge.check(f"{name}: every timewait socket ended (tw-end)",
+                        rows["TIME_WAIT"] == 0 and rows["TW_FIN_WAIT2"] == 0
+                        and after[("TIME_WAIT", "CLOSE")] > 0,
+                        f"TIME_WAIT -> CLOSE {after[('TIME_WAIT', 'CLOSE')]}")
+
+
 def main():
     judge = Judge(os.environ.get("VM_TAG", ""))
     if len(sys.argv) != 2:
@@ -475,6 +539,7 @@ def main():
     for tag in SEQUENCES:
         seq = re.sub(r"-(6|mapped)$", "", tag)
         judge_sequence(judge, sections, tag, [seq], attached)
+    judge_conservation(judge, sections, attached)
     # The ring test: the module reloaded with trans_ring_size=N.
     rings = [m for m in (re.match(r"^seq:ring(\d+):driver$", n)
                          for n in sections) if m]
