@@ -355,12 +355,15 @@ static int tcps_trans_twend_probe(struct kprobe *kp, struct pt_regs *regs)
  * A hashed request socket ends one of two ways.  It becomes a child:
  * inet_csk_complete_hashdance(sk, child, req, own_req) with own_req true
  * (the child took its place in ehash): NEW_SYN_RECV -> SYN_RECV.  Or it
- * is dropped (expired, reset, refused): inet_csk_reqsk_queue_drop(sk,
- * req) returning true (it unlinked it): NEW_SYN_RECV -> CLOSE.  The drop
- * after a child took over returns false and is not counted again.
+ * is dropped (expired, reset, refused): __inet_csk_reqsk_queue_drop(sk,
+ * req, from_timer) returning true (it unlinked it): NEW_SYN_RECV ->
+ * CLOSE.  The static function, not its exported wrapper, which the
+ * request timer does not go through.  Its bool return is 6.1's to 7.3's
+ * (the series DKMS builds for).  The drop after a child took over
+ * returns false and is not counted again.
  */
 #define TCPS_REQCHILD_SYMBOL	"inet_csk_complete_hashdance"
-#define TCPS_REQDROP_SYMBOL	"inet_csk_reqsk_queue_drop"
+#define TCPS_REQDROP_SYMBOL	"__inet_csk_reqsk_queue_drop"
 
 static struct kprobe tcps_reqchild_kp;
 static int tcps_reqchild_err = -ENOENT;

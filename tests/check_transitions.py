@@ -45,7 +45,7 @@ NETNS = re.compile(r"^net:\[(\d+)\]$")
 SEQUENCES = ["client-close", "client-close-6", "client-close-mapped",
              "server-close",
              "client-shutdown", "simultaneous-close", "crossed-close",
-             "full-accept-queue", "listener-close"]
+             "full-accept-queue", "listener-close", "request-reset"]
 
 
 def read_sections(path):
@@ -241,6 +241,21 @@ def expected(seq, socks, facts):
         e.add("C2", "state", "SYN_SENT", "CLOSE")
         e.orphan_close("S", facts)
         e.passive_close("C1", "S", facts)
+        e.unlisten("L")
+    elif seq == "request-reset":
+        # The server end stays a request socket (TCP_DEFER_ACCEPT); the
+        # client's RST (SO_LINGER 0) drops it.
+        e.listen("L")
+        e.connect("C", "L")
+        rs = e.socks["R"]
+        e.items.append(("C-req", "request",
+                        (rs["proto"], "LISTEN", "NEW_SYN_RECV",
+                         rs["local"], rs["remote"])))
+        e.add("C", "state", "SYN_SENT", "ESTABLISHED")
+        e.add("C", "state", "ESTABLISHED", "CLOSE")
+        e.items.append(("C-req", "request-end",
+                        (rs["proto"], "NEW_SYN_RECV", "CLOSE",
+                         rs["local"], rs["remote"])))
         e.unlisten("L")
     elif seq == "listener-close":
         e.listen("L")

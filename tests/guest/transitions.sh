@@ -159,6 +159,7 @@ run_seq simultaneous-close simultaneous-close
 run_seq crossed-close crossed-close
 run_seq full-accept-queue full-accept-queue
 run_seq listener-close listener-close
+run_seq request-reset request-reset
 
 # Nothing ran in the initial netns: its matrix must not have moved.
 cat $TRANS >/tmp/init-after
@@ -226,7 +227,7 @@ conserve() {
 park || not_ok "a netns for the conservation law"
 in_ns transdrive bench 2 >/dev/null 2>&1
 in_ns transdrive client-close server-close client-shutdown simultaneous-close \
-	crossed-close full-accept-queue listener-close >/dev/null 2>&1
+	crossed-close full-accept-queue listener-close request-reset >/dev/null 2>&1
 in_ns transdrive -6 client-close server-close >/dev/null 2>&1
 conserve ""
 sleep 65

@@ -62,6 +62,7 @@ enum {
 	ST_GONE = 0,	/* not in /proc/net/tcp: ours */
 	ST_ESTABLISHED = 1,
 	ST_SYN_SENT = 2,
+	ST_SYN_RECV = 3,	/* a request socket, too */
 	ST_FIN_WAIT1 = 4,
 	ST_FIN_WAIT2 = 5,
 	ST_TIME_WAIT = 6,
@@ -860,6 +861,33 @@ static void seq_listener_close(void)
 	close_fd(c, "C");
 }
 
+/*
+ * A request socket reset: the listener defers accepting until data comes
+ * (TCP_DEFER_ACCEPT), so the server end stays a request socket after the
+ * handshake; the client closes with SO_LINGER 0, and its RST drops the
+ * request.
+ */
+static void seq_request_reset(void)
+{
+	struct linger lin = { .l_onoff = 1, .l_linger = 0 };
+	struct sock_ends le, ce, se;
+	int l, c;
+
+	l = listener(8, 0, &le);
+	set_int(l, IPPROTO_TCP, TCP_DEFER_ACCEPT, 600, "TCP_DEFER_ACCEPT");
+	print_sock(&le);
+	c = connect_to("C", &ce);
+	print_sock(&ce);
+	child_ends(&ce, "R", &se);
+	print_sock(&se);
+	wait_proc_state(&se, ST_SYN_RECV);
+	if (setsockopt(c, SOL_SOCKET, SO_LINGER, &lin, sizeof(lin)))
+		fail("SO_LINGER: %s", strerror(errno));
+	close_fd(c, "C");
+	wait_proc_state(&se, ST_GONE);
+	close_listener(l, &le);
+}
+
 /* ---- the benchmark ---- */
 
 static double now_s(void)
@@ -913,6 +941,7 @@ static const struct {
 	{ "crossed-close", seq_crossed_close },
 	{ "full-accept-queue", seq_full_accept_queue },
 	{ "listener-close", seq_listener_close },
+	{ "request-reset", seq_request_reset },
 };
 
 /* ---- following the log: poll(), a blocking read, LOST ---- */
