@@ -45,7 +45,8 @@ NETNS = re.compile(r"^net:\[(\d+)\]$")
 SEQUENCES = ["client-close", "client-close-6", "client-close-mapped",
              "server-close",
              "client-shutdown", "simultaneous-close", "crossed-close",
-             "full-accept-queue", "listener-close", "request-reset"]
+             "full-accept-queue", "listener-close", "request-reset",
+             "request-expire"]
 
 
 def read_sections(path):
@@ -256,6 +257,16 @@ def expected(seq, socks, facts):
         e.items.append(("C-req", "request-end",
                         (rs["proto"], "NEW_SYN_RECV", "CLOSE",
                          rs["local"], rs["remote"])))
+        e.unlisten("L")
+    elif seq == "request-expire":
+        # A SYN from nowhere: the request's SYN-ACKs go unanswered and
+        # its timer drops it.
+        e.listen("L")
+        rs = e.socks["R"]
+        for frm, to, hook in (("LISTEN", "NEW_SYN_RECV", "request"),
+                              ("NEW_SYN_RECV", "CLOSE", "request-end")):
+            e.items.append(("R-req", hook, (rs["proto"], frm, to,
+                                            rs["local"], rs["remote"])))
         e.unlisten("L")
     elif seq == "listener-close":
         e.listen("L")

@@ -160,6 +160,7 @@ run_seq crossed-close crossed-close
 run_seq full-accept-queue full-accept-queue
 run_seq listener-close listener-close
 run_seq request-reset request-reset
+run_seq request-expire request-expire
 
 # Nothing ran in the initial netns: its matrix must not have moved.
 cat $TRANS >/tmp/init-after

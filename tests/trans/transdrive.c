@@ -37,6 +37,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -888,6 +889,110 @@ static void seq_request_reset(void)
 	close_listener(l, &le);
 }
 
+/* The 16-bit ones' complement sum of RFC 1071, folded. */
+static unsigned int csum_add(unsigned int sum, const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += p[i] << 8 | p[i + 1];
+	if (len & 1)
+		sum += p[len - 1] << 8;
+	return sum;
+}
+
+static uint16_t csum_fold(unsigned int sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return htons(~sum & 0xffff);
+}
+
+/* Where the spoofed SYN comes from: routed out of lo, never answered. */
+#define GHOST_ADDR	"10.200.0.1"
+#define GHOST_PORT	40000
+
+/*
+ * A request socket that expires: a SYN from an address whose SYN-ACKs go
+ * nowhere (a raw IPv4 packet from 10.200.0.1, routed back out of lo, which
+ * drops what is not its own), so the handshake never completes and the
+ * request's timer drops it after tcp_synack_retries (set to 1 here: 1 s,
+ * then 2 s).  IPv4 only.
+ */
+static void seq_request_expire(void)
+{
+	struct {
+		unsigned char ip[20];
+		unsigned char tcp[20];
+	} pkt;
+	struct sockaddr_in dst = { .sin_family = AF_INET };
+	struct sock_ends le, re;
+	struct sockaddr_in *g;
+	unsigned char pseudo[12];
+	unsigned int sum;
+	int l, raw, ms, one = 1;
+	FILE *f;
+
+	f = fopen("/proc/sys/net/ipv4/tcp_synack_retries", "w");
+	if (!f || fprintf(f, "1\n") < 0 || fclose(f))
+		fail("tcp_synack_retries: %s", strerror(errno));
+	if (system("ip route add " GHOST_ADDR "/32 dev lo"))
+		fail("ip route add " GHOST_ADDR " dev lo");
+	l = listener(8, 0, &le);
+	print_sock(&le);
+
+	memset(&pkt, 0, sizeof(pkt));
+	pkt.ip[0] = 0x45;
+	pkt.ip[3] = sizeof(pkt);
+	pkt.ip[8] = 64;
+	pkt.ip[9] = IPPROTO_TCP;
+	inet_pton(AF_INET, GHOST_ADDR, &pkt.ip[12]);
+	inet_pton(AF_INET, "127.0.0.1", &pkt.ip[16]);
+	pkt.tcp[0] = GHOST_PORT >> 8;
+	pkt.tcp[1] = GHOST_PORT & 0xff;
+	pkt.tcp[2] = PORT >> 8;
+	pkt.tcp[3] = PORT & 0xff;
+	pkt.tcp[7] = 1;			/* seq 1 */
+	pkt.tcp[12] = 5 << 4;		/* 20-byte header */
+	pkt.tcp[13] = 0x02;		/* SYN */
+	pkt.tcp[14] = 0xff;		/* window */
+	memcpy(pseudo, &pkt.ip[12], 8);
+	pseudo[8] = 0;
+	pseudo[9] = IPPROTO_TCP;
+	pseudo[10] = 0;
+	pseudo[11] = sizeof(pkt.tcp);
+	sum = csum_add(csum_add(0, pseudo, sizeof(pseudo)), pkt.tcp,
+		       sizeof(pkt.tcp));
+	memcpy(&pkt.tcp[16], &(uint16_t){ csum_fold(sum) }, 2);
+	memcpy(&pkt.ip[10], &(uint16_t){ csum_fold(csum_add(0, pkt.ip, 20)) }, 2);
+
+	raw = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
+	if (raw < 0 || setsockopt(raw, IPPROTO_IP, IP_HDRINCL, &one, sizeof(one)))
+		fail("raw socket: %s", strerror(errno));
+	dst.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (sendto(raw, &pkt, sizeof(pkt), 0, (struct sockaddr *)&dst,
+		   sizeof(dst)) != sizeof(pkt))
+		fail("sendto: %s", strerror(errno));
+	close(raw);
+
+	re = le;
+	re.role = "R";
+	re.cookie = 0;
+	g = (struct sockaddr_in *)&re.remote;
+	g->sin_family = AF_INET;
+	inet_pton(AF_INET, GHOST_ADDR, &g->sin_addr);
+	g->sin_port = htons(GHOST_PORT);
+	print_sock(&re);
+	wait_proc_state(&re, ST_SYN_RECV);
+	/* Dropped by its timer after about 3 s. */
+	for (ms = 0; ms < 4 * WAIT_MS && proc_state(&re) != ST_GONE; ms++)
+		sleep_ms(1);
+	if (proc_state(&re) != ST_GONE)
+		fail("R: the request did not expire");
+	close_listener(l, &le);
+}
+
 /* ---- the benchmark ---- */
 
 static double now_s(void)
@@ -942,6 +1047,7 @@ static const struct {
 	{ "full-accept-queue", seq_full_accept_queue },
 	{ "listener-close", seq_listener_close },
 	{ "request-reset", seq_request_reset },
+	{ "request-expire", seq_request_expire },
 };
 
 /* ---- following the log: poll(), a blocking read, LOST ---- */
