@@ -554,11 +554,24 @@ def main():
     judge.check("the state tracepoint is attached",
                 hooks.get("state", ("",))[0] == "attached",
                 str(hooks.get("state")))
+    # The functions each probe hook needs, any one of a list: the kernel
+    # must have kprobes and a symbol for them (the guest lists those).
+    symbols = set(sections.get("symbols", []))
+    needs = {"timewait": [["inet_twsk_hashdance_schedule",
+                           "inet_twsk_hashdance"]],
+             "request": [["inet_csk_reqsk_queue_hash_add"]],
+             "tw-substate": [["tcp_timewait_state_process"]],
+             "tw-end": [["inet_twsk_kill"]],
+             "request-end": [["inet_csk_complete_hashdance"],
+                             ["__inet_csk_reqsk_queue_drop"]]}
     for h in HOOKS[1:]:
         st = hooks.get(h, ("",))[0]
-        judge.check(f"the {h} kprobe is attached iff the kernel has kprobes"
-                    f" ({kprobes})",
-                    st == ("attached" if kprobes == "yes" else "unobserved"),
+        can = kprobes == "yes" and all(symbols & set(alt)
+                                        for alt in needs[h])
+        judge.check(f"the {h} hook is attached iff the kernel has kprobes"
+                    f" ({kprobes}) and a symbol to probe"
+                    f" ({'yes' if can else 'no'})",
+                    st == ("attached" if can else "unobserved"),
                     str(hooks.get(h)))
     attached = {h for h in HOOKS if hooks.get(h, ("",))[0] == "attached"}
 

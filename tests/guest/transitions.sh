@@ -141,6 +141,15 @@ section kernel /tmp/kernel
 if grep -qw register_kprobe /proc/kallsyms; then kp=yes; else kp=no; fi
 echo "$kp" >/tmp/kprobes
 section kprobes /tmp/kprobes
+# Which of the functions the hooks probe this kernel has a symbol for (a
+# static one the compiler inlined everywhere has none): the judge then
+# requires exactly those hooks attached.
+for f in inet_twsk_hashdance_schedule inet_twsk_hashdance \
+	inet_csk_reqsk_queue_hash_add tcp_timewait_state_process \
+	inet_twsk_kill inet_csk_complete_hashdance __inet_csk_reqsk_queue_drop; do
+	grep -q " $f\$" /proc/kallsyms && echo "$f"
+done >/tmp/symbols
+section symbols /tmp/symbols
 # Whether crossed-close may skip: only without userfaultfd.
 if grep -qw handle_userfault /proc/kallsyms; then uf=yes; else uf=no; fi
 echo "$uf" >/tmp/userfaultfd
