@@ -131,11 +131,13 @@ enum tcps_timer {
  *              request      a listener hashing a request socket:
  *                           LISTEN -> NEW_SYN_RECV
  *              tw-substate  a timewait socket going from FIN_WAIT2 to
- *                           TIME_WAIT (always unobserved)
- *              tw-end       a timewait socket's end (always unobserved)
- *              request-end  a request socket's end: becoming a child,
- *                           expiring, dropped (always unobserved; its child
- *                           shows as LISTEN -> SYN_RECV)
+ *                           TIME_WAIT: TW_FIN_WAIT2 -> TIME_WAIT
+ *              tw-end       a timewait socket's end (expiry, reset, reuse,
+ *                           netns exit): TIME_WAIT|TW_FIN_WAIT2 -> CLOSE
+ *              request-end  a request socket's end: becoming its child
+ *                           (NEW_SYN_RECV -> SYN_RECV), or expiring,
+ *                           reset, dropped (NEW_SYN_RECV -> CLOSE); the
+ *                           child itself is born as LISTEN -> SYN_RECV
  *   blank line, "From To Count", then "<from> <to> <count>" for every pair
  *            seen at least once, in id order of from, then of to.
  *
