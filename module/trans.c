@@ -38,6 +38,7 @@
 #include <net/netns/generic.h>
 #include <net/request_sock.h>
 #include <net/sock.h>
+#include <net/tcp.h>
 #include <net/tcp_states.h>
 
 #include "compat_reqsk.h"
@@ -289,8 +290,9 @@ static void tcps_req_attach(void)
 /*
  * tcp_timewait_state_process(tw, skb, th, ...) handles every segment that
  * reaches a timewait socket; the peer's FIN moves one in substate
- * FIN_WAIT2 to TIME_WAIT.  A return probe, as the change happens inside;
- * its caller holds a reference to @tw throughout.
+ * FIN_WAIT2 to TIME_WAIT.  A return probe, as the change happens inside.
+ * The function consumes its caller's reference on some paths, so the
+ * return handler reads @tw only on the path that keeps it.
  */
 #define TCPS_TWSUB_SYMBOL	"tcp_timewait_state_process"
 
@@ -315,6 +317,19 @@ static int tcps_trans_twsub_return(struct kretprobe_instance *ri,
 {
 	const struct inet_timewait_sock *tw;
 
+	/*
+	 * The FIN that moves it returns TCP_TW_ACK, with the caller's
+	 * reference still held.  Every path returning TCP_TW_SUCCESS may
+	 * have dropped that reference: @tw must not be read then.
+	 */
+	if (regs_return_value(regs) != TCP_TW_ACK)
+		return 0;
+	/*
+	 * Timewait sockets take segments without a lock: two FINs on two
+	 * CPUs at once could both see FIN_WAIT2 on entry and TIME_WAIT here.
+	 * The kernel itself moves it twice then; it takes a peer sending
+	 * its FIN twice within the same microseconds.
+	 */
 	tw = *(const struct inet_timewait_sock **)ri->data;
 	if (READ_ONCE(tw->tw_substate) == TCP_TIME_WAIT)
 		tcps_trans_record((const struct sock *)tw, tw->tw_num,

@@ -46,7 +46,7 @@ SEQUENCES = ["client-close", "client-close-6", "client-close-mapped",
              "server-close",
              "client-shutdown", "simultaneous-close", "crossed-close",
              "full-accept-queue", "listener-close", "request-reset",
-             "request-expire"]
+             "request-expire", "timewait-reset", "timewait-reuse"]
 
 
 def read_sections(path):
@@ -135,13 +135,15 @@ class Expect:
     def unlisten(self, l):
         self.add(l, "state", "LISTEN", "CLOSE")
 
-    def connect(self, c, l, s=None):
+    def connect(self, c, l, s=None, bound=False):
         """c connects to listener l; s is the child, if one is made.  The
         child is cloned from the listener; up to 6.x it enters SYN_RECV
         with the listener's endpoints, from 7.x with its own (the
-        kernel sets them before the state)."""
+        kernel sets them before the state).  A client bound before it
+        connects has its port in SYN_SENT already."""
         cs = self.socks[c]
-        self.add(c, "state", "CLOSE", "SYN_SENT", local=no_port(cs["local"]))
+        self.add(c, "state", "CLOSE", "SYN_SENT",
+                 local=cs["local"] if bound else no_port(cs["local"]))
         if s is None:
             return
         # The request socket has the child's family and endpoints (an
@@ -267,6 +269,32 @@ def expected(seq, socks, facts):
                               ("NEW_SYN_RECV", "CLOSE", "request-end")):
             e.items.append(("R-req", hook, (rs["proto"], frm, to,
                                             rs["local"], rs["remote"])))
+        e.unlisten("L")
+    elif seq == "timewait-reset":
+        # C waits for a FIN; S's RST ends it, timewait socket or full.
+        e.listen("L")
+        e.connect("C", "L", "S")
+        e.add("C", "state", "ESTABLISHED", "FIN_WAIT1")
+        e.add("C", "state", "FIN_WAIT1", "FIN_WAIT2")
+        if facts["C-fin-wait2"] == "timewait":
+            e.add("C", "timewait", "FIN_WAIT2", "TW_FIN_WAIT2")
+            e.add("C", "state", "FIN_WAIT2", "CLOSE")
+            e.add("C", "tw-end", "TW_FIN_WAIT2", "CLOSE")
+        else:
+            e.add("C", "state", "FIN_WAIT2", "CLOSE")
+        e.add("S", "state", "ESTABLISHED", "CLOSE_WAIT")
+        e.add("S", "state", "CLOSE_WAIT", "CLOSE")
+        e.unlisten("L")
+    elif seq == "timewait-reuse":
+        # C2's connect() from C's port takes over C's timewait socket.
+        e.listen("L")
+        e.connect("C", "L", "S", bound=True)
+        e.orphan_close("C", facts)
+        e.passive_close("S", "C", facts)
+        e.connect("C2", "L", "S2", bound=True)
+        e.add("C", "tw-end", "TIME_WAIT", "CLOSE")
+        e.add("C2", "state", "ESTABLISHED", "CLOSE")
+        e.add("S2", "state", "ESTABLISHED", "CLOSE")
         e.unlisten("L")
     elif seq == "listener-close":
         e.listen("L")
@@ -500,8 +528,9 @@ def judge_conservation(judge, sections, attached):
         print(f"{judge.tag}# conservation not judged: hooks "
               f"{sorted(set(HOOKS) - attached)} unobserved")
         return
-    for tag in ("", "-late"):
-        name = "conservation" + (" after TIME_WAIT expired" if tag else "")
+    for tag in ("", "-late", "-churn", "-churn-late"):
+        name = "conservation" + (" under churn" if "churn" in tag else "") + \
+            (" after TIME_WAIT expired" if tag.endswith("late") else "")
         try:
             _, _, before = parse_matrix(sections.get(f"conserve{tag}-before", []))
             _, _, after = parse_matrix(sections.get(f"conserve{tag}-after", []))
@@ -520,7 +549,12 @@ def judge_conservation(judge, sections, attached):
         judge.check(f"{name}: per state, entries minus exits equal the "
                     f"sockets in it ({sum(after.values())} transitions, "
                     f"{sum(rows.values())} sockets)", not bad, "; ".join(bad))
-        if tag:
+        if "churn" in tag:
+            # Some 10 transitions a connection: the churn must have run.
+            judge.check(f"{name}: the churn made connections",
+                        sum(after.values()) >= 1000,
+                        f"{sum(after.values())} transitions")
+        if tag.endswith("late"):
             judge.check(f"{name}: every timewait socket ended (tw-end)",
                         rows["TIME_WAIT"] == 0 and rows["TW_FIN_WAIT2"] == 0
                         and after[("TIME_WAIT", "CLOSE")] > 0,

@@ -115,18 +115,22 @@ must transdrive-build make -C tests/trans || finish
 scenario_files=(tests/scenario/scenario tools/tcpstates-static /usr/bin/jq
 	tools/tests/guest.sh)
 
-# prove TAG KVER TRANSDRIVE SCENARIO_FILE...: on one kernel, the scenario
+# prove TAG KVER PROGS SCENARIO_FILE...: on one kernel, the scenario
 # (every state, against /proc/net/tcp and ss) and the transition
-# sequences (exact matrix deltas and log entries), each judged here.
+# sequences (exact matrix deltas and log entries; the conservation law,
+# also under tcpstress's churn), each judged here.  PROGS: the directory
+# whose tests/ has the guest's transdrive and tcpstress (another
+# architecture's are cross-built).
 prove() {
-	local tag=$1 kver=$2 transdrive=$3
+	local tag=$1 kver=$2 progs=$3
 	shift 3
 	guest "$tag" "$kver" ".build/tcpstates-$kver.ko" tests/guest/scenario.sh \
 		"$@" &&
 		VM_TAG=$tag step "$tag-scenario" "$out/scenario-$tag.log" \
 			python3 tests/check_scenario.py "$out/result-$tag.txt"
 	guest "trans-$tag" "$kver" ".build/tcpstates-$kver.ko" \
-		tests/guest/transitions.sh "$transdrive" &&
+		tests/guest/transitions.sh "$progs/tests/trans/transdrive" \
+		"$progs/tests/stress/tcpstress" &&
 		VM_TAG=trans-$tag step "trans-$tag-judge" "$out/trans-$tag.log" \
 			python3 tests/check_transitions.py "$out/result-trans-$tag.txt"
 }
@@ -134,7 +138,7 @@ prove() {
 for s in "${series[@]}"; do
 	kver=${TCPS_KERNELS[$s]}
 	must "$s-module-build" make KVER="$kver" || continue
-	prove "$s" "$kver" tests/trans/transdrive "${scenario_files[@]}"
+	prove "$s" "$kver" . "${scenario_files[@]}"
 done
 
 # exact TAG KVER MODULE: each held socket exactly once in every read, in
@@ -188,7 +192,7 @@ for entry in "${root_kernels[@]}"; do
 	root_kvers[$suite]="${root_kvers[$suite]:-} $kver"
 	KMODS_ROOT=$(tests/roots.sh root "$suite") \
 		VM_KERNEL=$(tests/roots.sh image "$suite" "$kver") \
-		prove "$tag" "$kver" tests/trans/transdrive "${scenario_files[@]}"
+		prove "$tag" "$kver" . "${scenario_files[@]}"
 done
 
 # The README's two commands on the other stable release (Debian 13 from
@@ -230,7 +234,7 @@ for entry in "${cross_kernels[@]}"; do
 	p=.build/$arch/src
 	VM_ARCH=$arch VM_SYSROOT=$sysroot KMODS_ROOT=$(tests/roots.sh root "$suite") \
 		VM_KERNEL=$(tests/roots.sh image "$suite" "$kver") \
-		prove "$tag" "$kver" "$p/tests/trans/transdrive" \
+		prove "$tag" "$kver" "$p" \
 		"$p/tests/scenario/scenario" "$p/tools/tcpstates-static" \
 		"$sysroot/usr/bin/jq" tools/tests/guest.sh
 done
@@ -264,7 +268,8 @@ step "dkms-$TCPS_OTHER" "$out/dkms-$TCPS_OTHER.log" tests/dkms-root.sh \
 rtk=${TCPS_DKMS_BOOT[6.12-rt]}
 if must rt-module-build make KVER="$rtk" &&
 	guest trans-rt "$rtk" ".build/tcpstates-$rtk.ko" \
-		tests/guest/transitions.sh tests/trans/transdrive; then
+		tests/guest/transitions.sh tests/trans/transdrive \
+		tests/stress/tcpstress; then
 	VM_TAG=trans-rt step trans-rt-judge "$out/trans-rt.log" \
 		python3 tests/check_transitions.py "$out/result-trans-rt.txt"
 	# Softirqs and RCU readers preemptible: where the lockless walk
@@ -314,7 +319,7 @@ debug_suite() {
 			python3 tests/check_scenario.py "$out/result-$t-scenario.txt"
 	fi
 	if guest "$t-trans" "$dkver" "$dko" tests/guest/transitions.sh \
-		tests/trans/transdrive; then
+		tests/trans/transdrive tests/stress/tcpstress; then
 		VM_TAG=$t-trans step "$t-trans-judge" "$out/trans-$t.log" \
 			python3 tests/check_transitions.py "$out/result-$t-trans.txt"
 	fi

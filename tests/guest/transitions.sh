@@ -170,6 +170,8 @@ run_seq full-accept-queue full-accept-queue
 run_seq listener-close listener-close
 run_seq request-reset request-reset
 run_seq request-expire request-expire
+run_seq timewait-reset timewait-reset
+run_seq timewait-reuse timewait-reuse
 
 # Nothing ran in the initial netns: its matrix must not have moved.
 cat $TRANS >/tmp/init-after
@@ -217,16 +219,18 @@ section churn-matrix /tmp/churn.matrix
 # Conservation: in a netns made after the load every socket's life is
 # seen whole, so per state the entries minus the exits are the sockets in
 # it now (tests/check_transitions.py counts each cell as the socket
-# object it concerns).  Churn and every sequence, then three reads (the
-# matrix, /proc/tcpstates, the matrix again, until the two agree); then
-# once more after the 60 s of TIME_WAIT, when the timewait sockets have
-# expired (tw-end through its timer).
+# object it concerns).  Two netns: one runs every sequence, the other the
+# stress's churn for 20 s (resets, orphans, deferred and never-accepted
+# children, full accept queues, TIME_WAIT reuse and overflow).  Then in
+# each three reads (the matrix, /proc/tcpstates, the matrix again, until
+# the two agree); then once more after the 60 s of TIME_WAIT, when the
+# timewait sockets have expired (tw-end through its timer).
 conserve() {
-	tag=$1
+	tag=$1 pid=$2
 	for try in 1 2 3 4 5 6 7 8 9 10; do
-		in_ns cat $TRANS >/tmp/cons.m1
-		in_ns cat /proc/tcpstates >/tmp/cons.rows
-		in_ns cat $TRANS >/tmp/cons.m2
+		nsenter -t "$pid" -n cat $TRANS >/tmp/cons.m1
+		nsenter -t "$pid" -n cat /proc/tcpstates >/tmp/cons.rows
+		nsenter -t "$pid" -n cat $TRANS >/tmp/cons.m2
 		cmp -s /tmp/cons.m1 /tmp/cons.m2 && break
 		sleep 1
 	done
@@ -235,14 +239,25 @@ conserve() {
 	section "conserve$tag-after" /tmp/cons.m2
 }
 park || not_ok "a netns for the conservation law"
+seqns=$parked
 in_ns transdrive bench 2 >/dev/null 2>&1
 in_ns transdrive client-close server-close client-shutdown simultaneous-close \
-	crossed-close full-accept-queue listener-close request-reset >/dev/null 2>&1
+	crossed-close full-accept-queue listener-close request-reset \
+	timewait-reset timewait-reuse >/dev/null 2>&1
 in_ns transdrive -6 client-close server-close >/dev/null 2>&1
-conserve ""
+park || not_ok "a netns for the conservation law under churn"
+churnns=$parked
+in_ns timeout -k 5 120 tcpstress churn --seconds 20 --netns 0 --procs 2 \
+	>/tmp/cons.churn 2>&1
+echo "# conservation churn: $(tr '\n' ' ' </tmp/cons.churn)" >&3
+# Orphans and resets settle within a second on loopback.
+sleep 2
+conserve "" $seqns
+conserve "-churn" $churnns
 sleep 65
-conserve "-late"
-kill $parked
+conserve "-late" $seqns
+conserve "-churn-late" $churnns
+kill $seqns $churnns
 
 # Unloading with the files open (one read part-way), and while
 # connections churn: the probes must come off cleanly under load.

@@ -489,18 +489,17 @@ static void close_listener(int l, const struct sock_ends *le)
 }
 
 /*
- * @a closes first, @b after seeing EOF.  @a is orphaned in FIN_WAIT2 when
- * its FIN is acked, and then takes one of two paths, which the kernel
- * chooses by timing: if the ACK came while close() still held the socket
- * lock (processed from its backlog), the full socket waits in FIN_WAIT2
- * for @b's FIN, which makes it a timewait socket in substate TIME_WAIT;
- * otherwise it becomes a timewait socket in substate FIN_WAIT2 at once,
- * and @b's FIN moves that to TIME_WAIT, which no hook sees.  The timer
- * column of /proc/net/tcp tells them apart (3: timewait): printed as the
- * fact "<role>-fin-wait2 timewait|full" for the judge.
+ * @a closes first.  It is orphaned in FIN_WAIT2 when its FIN is acked,
+ * and then takes one of two paths, which the kernel chooses by timing: if
+ * the ACK came while close() still held the socket lock (processed from
+ * its backlog), the full socket waits in FIN_WAIT2 for the peer's FIN,
+ * which makes it a timewait socket in substate TIME_WAIT; otherwise it
+ * becomes a timewait socket in substate FIN_WAIT2 at once, and the peer's
+ * FIN moves that to TIME_WAIT.  The timer column of /proc/net/tcp tells
+ * them apart (3: timewait): printed as the fact "<role>-fin-wait2
+ * timewait|full" for the judge.
  */
-static void active_close(int a, const struct sock_ends *ae, int b,
-			 const struct sock_ends *be)
+static void orphan_close(int a, const struct sock_ends *ae)
 {
 	unsigned int timer;
 	int ms;
@@ -511,7 +510,7 @@ static void active_close(int a, const struct sock_ends *ae, int b,
 	 * On the timewait path the full socket is in FIN_WAIT2 for the
 	 * moment between two lines of the ACK's processing, which a loaded
 	 * vCPU can stretch: only a full socket still there after a second
-	 * is on the other path (it stays until @b's FIN, not sent yet).
+	 * is on the other path (it stays until the peer's FIN, not sent yet).
 	 */
 	for (ms = 0; ms < FIN_WAIT2_SETTLE_MS; ms++) {
 		timer = 0;
@@ -522,6 +521,13 @@ static void active_close(int a, const struct sock_ends *ae, int b,
 	}
 	printf("FACT %s-fin-wait2 %s\n", ae->role,
 	       timer == 3 ? "timewait" : "full");
+}
+
+/* @a closes first (orphan_close()), @b after seeing EOF. */
+static void active_close(int a, const struct sock_ends *ae, int b,
+			 const struct sock_ends *be)
+{
+	orphan_close(a, ae);
 	wait_info_state(b, be->role, ST_CLOSE_WAIT);
 	read_eof(b, be->role);
 	close_fd(b, be->role);
@@ -889,6 +895,86 @@ static void seq_request_reset(void)
 	close_listener(l, &le);
 }
 
+/* Close with SO_LINGER 0: a reset instead of a FIN. */
+static void close_reset(int fd, const char *role)
+{
+	struct linger lin = { .l_onoff = 1, .l_linger = 0 };
+
+	if (setsockopt(fd, SOL_SOCKET, SO_LINGER, &lin, sizeof(lin)))
+		fail("SO_LINGER %s: %s", role, strerror(errno));
+	close_fd(fd, role);
+}
+
+/*
+ * A timewait socket reset: C closes first and waits in FIN_WAIT2 for a
+ * FIN that never comes; S closes with SO_LINGER 0 instead, and its RST
+ * (in window) ends C's timewait socket, or, on the other path, C's full
+ * socket.
+ */
+static void seq_timewait_reset(void)
+{
+	struct sock_ends le, ce, se;
+	int l, c, s;
+
+	open_pair(&l, &c, &s, &le, &ce, &se, 0);
+	orphan_close(c, &ce);
+	wait_info_state(s, "S", ST_CLOSE_WAIT);
+	read_eof(s, "S");
+	close_reset(s, "S");
+	wait_proc_state(&se, ST_GONE);
+	wait_proc_state(&ce, ST_GONE);
+	close_listener(l, &le);
+}
+
+/* A client socket bound to @local (SO_REUSEADDR) before it connects. */
+static int connect_from(const char *role, const struct sockaddr_storage *local,
+			struct sock_ends *e)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = make_sa(&ss, PORT);
+	int fd = tcp_socket();
+
+	set_int(fd, SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
+	if (bind(fd, (const struct sockaddr *)local, len))
+		fail("bind %s: %s", role, strerror(errno));
+	if (connect(fd, (struct sockaddr *)&ss, len))
+		fail("connect %s: %s", role, strerror(errno));
+	get_ends(fd, role, e);
+	return fd;
+}
+
+/*
+ * A timewait socket reused: C, bound before it connects, closes first
+ * and ends in TIME_WAIT; C2 binds the same port and connects to the same
+ * listener, the same four-tuple: its connect() takes over C's timewait
+ * socket, which ends.  Then C2 resets the new connection.
+ */
+static void seq_timewait_reuse(void)
+{
+	struct sock_ends le, ce, se, c2e, s2e;
+	struct sockaddr_storage any;
+	int l, c, s, c2, s2;
+
+	l = listener(8, 0, &le);
+	make_sa(&any, 0);
+	c = connect_from("C", &any, &ce);
+	s = accept_one(l, "S", &se);
+	print_sock(&le);
+	print_sock(&ce);
+	print_sock(&se);
+	active_close(c, &ce, s, &se);
+
+	c2 = connect_from("C2", &ce.local, &c2e);
+	s2 = accept_one(l, "S2", &s2e);
+	print_sock(&c2e);
+	print_sock(&s2e);
+	close_reset(c2, "C2");
+	wait_info_state(s2, "S2", ST_CLOSE);
+	close_fd(s2, "S2");
+	wait_proc_state(&s2e, ST_GONE);
+	close_listener(l, &le);
+}
+
 /* The 16-bit ones' complement sum of RFC 1071, folded. */
 static unsigned int csum_add(unsigned int sum, const void *buf, size_t len)
 {
@@ -1048,6 +1134,8 @@ static const struct {
 	{ "listener-close", seq_listener_close },
 	{ "request-reset", seq_request_reset },
 	{ "request-expire", seq_request_expire },
+	{ "timewait-reset", seq_timewait_reset },
+	{ "timewait-reuse", seq_timewait_reuse },
 };
 
 /* ---- following the log: poll(), a blocking read, LOST ---- */
