@@ -39,7 +39,7 @@ gt_check() {
 # The tool on the live file, or on $TCPSTATES_FILE for host tests.
 gt_tcps() {
 	if [ -n "${TCPSTATES_FILE:-}" ]; then
-		"$TCPSTATES" -f "$TCPSTATES_FILE" "$@"
+		"$TCPSTATES" --file "$TCPSTATES_FILE" "$@"
 	else
 		"$TCPSTATES" "$@"
 	fi

@@ -104,7 +104,7 @@ json_checks() {
 	keys='["proto","recv_q","send_q","local_address","local_port","remote_address","remote_port","state","uid","inode"]'
 	for f in normal every spacing extra-columns no-sockets; do
 		j=$out/$f.json
-		"${RUN[@]}" --json -f "fixtures/$f.txt" >"$j" 2>&1
+		"${RUN[@]}" --json --file "fixtures/$f.txt" >"$j" 2>&1
 		check "$fl: --json of $f.txt is one JSON document" \
 			jq -e -s 'length == 1 and (.[0] | type) == "object"' "$j"
 		check "$fl: --json of $f.txt: sockets, counts and total agree" \
@@ -132,14 +132,14 @@ json_checks() {
 		check "$fl: --json of $f.txt: the sockets are the file's rows" \
 			same_file "$out/$f.awk.rows" "$out/$f.json.rows"
 	done
-	"${RUN[@]}" --json -f fixtures/normal.txt >"$out/spec.json"
+	"${RUN[@]}" --json --file fixtures/normal.txt >"$out/spec.json"
 	check "$fl: --json: the first socket of the sample reads as documented" \
 		equal '{"proto":"tcp","recv_q":0,"send_q":0,"local_address":"127.0.0.1","local_port":5001,"remote_address":"0.0.0.0","remote_port":0,"state":"LISTEN","uid":0,"inode":2100}' \
 		"$(jq -c '.sockets[0]' "$out/spec.json")"
-	"${RUN[@]}" --json -s -6 -f fixtures/every.txt >"$out/s.json"
+	"${RUN[@]}" --json -s -6 --file fixtures/every.txt >"$out/s.json"
 	check "$fl: --json -s: counts only, of the selected sockets" \
 		jq -e '(has("sockets") | not) and .total == 6 and .counts.LISTEN == 2' "$out/s.json"
-	"${RUN[@]}" --json -w 0.01 -c 3 -f fixtures/every.txt >"$out/w.json"
+	"${RUN[@]}" --json -w 0.01 -c 3 --file fixtures/every.txt >"$out/w.json"
 	check "$fl: --json -w: one document per sample" \
 		jq -e -s 'length == 3 and .[0].delta == null and
 			.[2].total_delta == 0 and ([.[].sample] == [1, 2, 3])' "$out/w.json"
@@ -149,8 +149,8 @@ json_checks() {
 prom_checks() {
 	local fl=$1 f args labels
 	labels=$(uapi_names | tr '[:upper:]' '[:lower:]' | paste -sd ' ')
-	for args in "-f fixtures/every.txt" "-f fixtures/no-sockets.txt" \
-		    "-6 --sport 6001 -f fixtures/every.txt"; do
+	for args in "--file fixtures/every.txt" "--file fixtures/no-sockets.txt" \
+		    "-6 --sport 6001 --file fixtures/every.txt"; do
 		f=$out/prom.txt
 		# shellcheck disable=SC2086 # split on purpose
 		"${RUN[@]}" --prometheus $args >"$f"
@@ -189,27 +189,27 @@ prom_checks() {
 
 huge_checks() {
 	local fl=$1 h=$out/huge.txt want
-	"${RUN[@]}" -s -f "$h" >"$out/huge.s"
+	"${RUN[@]}" -s --file "$h" >"$out/huge.s"
 	check "$fl: huge ($HUGE_ROWS rows): -s exits 0" equal 0 "$?"
 	sed -n '/^State/,$p' "$h" >"$out/huge.block"
 	check "$fl: huge: -s is the file's counter block" same_file "$out/huge.block" "$out/huge.s"
 	want=$(awk '$6 == "ESTABLISHED" && $1 == "tcp6"' "$h" | wc -l)
 	check "$fl: huge: -6 state established selects the rows awk finds" \
-		equal "$want" "$("${RUN[@]}" -H -6 state established -f "$h" | wc -l)"
+		equal "$want" "$("${RUN[@]}" -H -6 state established --file "$h" | wc -l)"
 	want=$(awk '$4 ~ /:1024$/' "$h" | wc -l)
 	check "$fl: huge: --sport 1024 -s counts the rows awk finds" \
-		equal "$want" "$("${RUN[@]}" --sport 1024 -s -f "$h" | awk '$1 == "Total" { print $2 }')"
+		equal "$want" "$("${RUN[@]}" --sport 1024 -s --file "$h" | awk '$1 == "Total" { print $2 }')"
 	[ "$fl" = valgrind ] && return	# the rest is slow under valgrind
 	check "$fl: huge: every row is listed" \
-		equal "$HUGE_ROWS" "$("${RUN[@]}" -H -f "$h" | wc -l)"
+		equal "$HUGE_ROWS" "$("${RUN[@]}" -H --file "$h" | wc -l)"
 	check "$fl: huge: --json has every socket" \
-		equal "$HUGE_ROWS" "$("${RUN[@]}" --json -f "$h" | jq '.sockets | length')"
+		equal "$HUGE_ROWS" "$("${RUN[@]}" --json --file "$h" | jq '.sockets | length')"
 	check "$fl: huge: read from stdin" \
-		same_file "$out/huge.block" <("${RUN[@]}" -s -f - <"$h")
+		same_file "$out/huge.block" <("${RUN[@]}" -s --file - <"$h")
 	if [ "$fl" = plain ]; then
 		# Streaming: 8 MB of address space for a 20 MB file and more.
 		check "$fl: huge: streams in 8 MB of address space" \
-			bash -c 'ulimit -v 8192 && "$@" >/dev/null' - "${RUN[@]}" -H -f "$h"
+			bash -c 'ulimit -v 8192 && "$@" >/dev/null' - "${RUN[@]}" -H --file "$h"
 	fi
 }
 
@@ -225,7 +225,7 @@ watch_checks() {
 		done
 	) &
 	writer=$!
-	timeout 60 "${RUN[@]}" -w 0.01 -c 3 -f "$fifo" >"$out/watch-fifo.out" 2>&1
+	timeout 60 "${RUN[@]}" -w 0.01 -c 3 --file "$fifo" >"$out/watch-fifo.out" 2>&1
 	check "$fl: --watch on a changing file: exit status 0" equal 0 "$?"
 	check "$fl: --watch on a changing file: counts and deltas" \
 		same_file golden/watch-fifo.out "$out/watch-fifo.out"
@@ -234,7 +234,7 @@ watch_checks() {
 
 	# SIGINT ends a watch with status 0 after whole samples.  The signal
 	# goes only once the first sample is out: the handler is set by then.
-	"${RUN[@]}" -w 0.05 -f fixtures/every.txt >"$out/watch-int.out" 2>&1 &
+	"${RUN[@]}" -w 0.05 --file fixtures/every.txt >"$out/watch-int.out" 2>&1 &
 	pid=$!
 	for ((i = 0; i < 200; i++)); do
 		grep -q '^Total' "$out/watch-int.out" && break
@@ -284,7 +284,7 @@ fuzz_checks() { # FLAVOUR COUNT
 			;;
 		esac
 		# shellcheck disable=SC2086 # split on purpose
-		"${RUN[@]}" ${modes[i % ${#modes[@]}]} -f "$f" >/dev/null 2>"$out/fuzz.err"
+		"${RUN[@]}" ${modes[i % ${#modes[@]}]} --file "$f" >/dev/null 2>"$out/fuzz.err"
 		rc=$?
 		if { [ "$rc" -ne 0 ] && [ "$rc" -ne 3 ]; } ||
 		   grep -q 'Sanitizer\|runtime error' "$out/fuzz.err" ||
@@ -380,7 +380,7 @@ static_checks() {
 	check "static: no program interpreter" \
 		bash -c '! readelf -l ../tcpstates-static | grep -q "program interpreter"'
 	check "static: reads the sample" \
-		same_file golden/normal.out <(../tcpstates-static -f fixtures/normal.txt)
+		same_file golden/normal.out <(../tcpstates-static --file fixtures/normal.txt)
 	# The uapi list is the only list of state names in the tool.
 	local name hits=""
 	for name in $(uapi_names); do
