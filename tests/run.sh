@@ -104,7 +104,8 @@ cross_kernels=("${TCPS_CROSS_KERNELS[@]}")
 [ "${quick:-}" != yes ] || root_kernels=() cross_kernels=()
 
 [ "$static" = no ] || step static "$out/static.log" tests/static.sh
-[ "$static" = no ] || step tools "$out/tools.log" make -s -C tools check
+[ "$static" = no ] || step tools "$out/tools.log" sh -c \
+	'PROMTOOL=$(tests/promtool.sh || true); export PROMTOOL; make -s -C tools check'
 must scenario-build make -C tests/scenario || finish
 must tools-static-build make -C tools static || finish
 must stress-build make -C tests/stress || finish

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "explain.h"
 #include "msg.h"
 #include "opts.h"
 #include "sample.h"
@@ -81,7 +82,12 @@ int main(int argc, char **argv)
 		tcps_opts_free(&o);
 		return rc;
 	}
-	rc = o.watch ? tcps_watch(&o) : tcps_once(&o);
+	if (o.explain) {
+		tcps_explain(stdout, o.explain);
+		rc = TCPS_EXIT_OK;
+	} else {
+		rc = o.watch ? tcps_watch(&o) : tcps_once(&o);
+	}
 	tcps_opts_free(&o);
 	/* A full disk or a closed pipe must not pass for success. */
 	if (fflush(stdout) || ferror(stdout)) {

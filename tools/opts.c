@@ -29,6 +29,7 @@ enum {
 	TCPS_OPT_DPORT,
 	TCPS_OPT_FILE,
 	TCPS_OPT_TRANS_FILE,
+	TCPS_OPT_EXPLAIN,
 };
 
 static const char tcps_short_opts[] = ":46f:tanloesHw:c:hV";
@@ -53,6 +54,7 @@ static const struct option tcps_long_opts[] = {
 	{ "count", required_argument, NULL, 'c' },
 	{ "file", required_argument, NULL, TCPS_OPT_FILE },
 	{ "transitions-file", required_argument, NULL, TCPS_OPT_TRANS_FILE },
+	{ "explain", no_argument, NULL, TCPS_OPT_EXPLAIN },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -97,6 +99,9 @@ static void tcps_usage(FILE *out)
 	      "                      until interrupted\n"
 	      "  -c, --count N       with --watch: stop after N samples\n"
 	      "      --file FILE     read FILE, not " TCPSTATES_PROC_PATH "; '-' is stdin\n"
+	      "      --explain [WORD]...\n"
+	      "                      what each state (or those WORD selects) means,\n"
+	      "                      and when to worry about it\n"
 	      "  -h, --help          show this help and exit\n"
 	      "  -V, --version       show the version and exit\n"
 	      "\n"
@@ -303,6 +308,25 @@ static int tcps_set_format(struct tcps_opts *o, enum tcps_format format)
 	return -1;
 }
 
+/* --explain [[state] WORD]...: the states to explain, all by default. */
+static int tcps_parse_explain(struct tcps_opts *o, int argc, char **argv)
+{
+	unsigned int mask;
+	int i;
+
+	for (i = optind; i < argc; i++) {
+		if (!strcmp(argv[i], "state") && i + 1 < argc)
+			i++;
+		mask = tcps_state_mask(argv[i]);
+		if (!mask)
+			return tcps_bad_state(argv[i]);
+		o->explain |= mask;
+	}
+	if (!o->explain)
+		o->explain = TCPS_ALL_STATES;
+	return -1;
+}
+
 /* What getopt_long() left: "state WORD" and "exclude WORD" pairs. */
 static int tcps_parse_words(struct tcps_opts *o, int argc, char **argv)
 {
@@ -361,7 +385,7 @@ static int tcps_check_combination(const struct tcps_opts *o, bool count)
 int tcps_parse_args(struct tcps_opts *o, int argc, char **argv)
 {
 	unsigned int ss_states = TCPS_SS_CONN;
-	bool count = false, ss_mode = false;
+	bool count = false, ss_mode = false, explain = false;
 	unsigned long long v;
 	int c, rc;
 
@@ -434,6 +458,9 @@ int tcps_parse_args(struct tcps_opts *o, int argc, char **argv)
 		case TCPS_OPT_TRANS_FILE:
 			o->trans_file = optarg;
 			break;
+		case TCPS_OPT_EXPLAIN:
+			explain = true;
+			break;
 		case 't':
 			ss_mode = true;
 			tcps_note(o, "-t", NULL);
@@ -465,6 +492,8 @@ int tcps_parse_args(struct tcps_opts *o, int argc, char **argv)
 			return tcps_bad_option(c, argv);
 		}
 	}
+	if (explain)
+		return tcps_parse_explain(o, argc, argv);
 	rc = tcps_parse_words(o, argc, argv);
 	if (rc >= 0)
 		return rc;

@@ -27,6 +27,7 @@ struct tcps_opts {
 	bool summary;			/* -s: counts, not sockets */
 	bool no_header;			/* -H */
 	bool watch;			/* -w */
+	unsigned int explain;		/* --explain: the states to explain */
 	struct timespec interval;
 	unsigned long long count;	/* -c; 0: until interrupted */
 };
