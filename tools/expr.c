@@ -388,13 +388,13 @@ static bool tcps_port_text(const char *s, int *port, char *why, size_t size)
 		snprintf(why, size, "no port number after ':': expected a number from 0 to 65535, or '*' for any port");
 		return false;
 	}
-	if (tcps_parse_u64(s, &v)) {
+	if (strspn(s, "0123456789") == strlen(s)) {
 		if (s[0] == '0' && s[1]) {
 			snprintf(why, size, "port '%s' has a leading zero, which ss reads as octal: write the port in decimal",
 				 tcps_quote(s, q, sizeof(q)));
 			return false;
 		}
-		if (v > 65535) {
+		if (!tcps_parse_u64(s, &v) || v > 65535) {
 			snprintf(why, size, "port %s is out of range: a port is 0 to 65535",
 				 tcps_quote(s, q, sizeof(q)));
 			return false;
@@ -464,7 +464,7 @@ static const char *tcps_family_word(int family)
 static bool tcps_bits_text(const char *s, const char *whole, int max,
 			   int *bits, char *why, size_t size)
 {
-	char q[TCPS_QUOTE_MAX + 4];
+	char q[TCPS_QUOTE_MAX + 4], q2[TCPS_QUOTE_MAX + 4];
 	unsigned long long v;
 	unsigned char m[4];
 	unsigned int mask;
@@ -474,15 +474,17 @@ static bool tcps_bits_text(const char *s, const char *whole, int max,
 			 tcps_quote(whole, q, sizeof(q)), max);
 		return false;
 	}
-	if (tcps_parse_u64(s, &v)) {
+	if (strspn(s, "0123456789") == strlen(s)) {
 		if (s[0] == '0' && s[1]) {
 			snprintf(why, size, "prefix length '%s' in '%s' has a leading zero, which ss reads as octal: write it in decimal",
-				 s, tcps_quote(whole, q, sizeof(q)));
+				 tcps_quote(s, q2, sizeof(q2)),
+				 tcps_quote(whole, q, sizeof(q)));
 			return false;
 		}
-		if (v > (unsigned long long)max) {
+		if (!tcps_parse_u64(s, &v) || v > (unsigned long long)max) {
 			snprintf(why, size, "prefix length %s in '%s' is out of range: an %s prefix is 0 to %d bits",
-				 s, tcps_quote(whole, q, sizeof(q)),
+				 tcps_quote(s, q2, sizeof(q2)),
+				 tcps_quote(whole, q, sizeof(q)),
 				 max == 32 ? "IPv4" : "IPv6", max);
 			return false;
 		}
@@ -498,7 +500,7 @@ static bool tcps_bits_text(const char *s, const char *whole, int max,
 		}
 	}
 	snprintf(why, size, "bad prefix length '%s' in '%s': expected 0 to %d bits, or a netmask such as 255.255.255.0",
-		 tcps_quote(s, q, sizeof(q)), tcps_quote(whole, q, sizeof(q)),
+		 tcps_quote(s, q2, sizeof(q2)), tcps_quote(whole, q, sizeof(q)),
 		 max);
 	return false;
 }
@@ -686,7 +688,8 @@ static int tcps_host_word(struct tcps_parser *p, int ti, const char *s,
 		h->family = 0;
 		if (s[1] && s[1] != ':')
 			return tcps_bad(p, ti, "unexpected '%s' after '*' in '%s': expected '*' or '*:PORT'",
-					tcps_quote(s + 1, q, sizeof(q)), word);
+					tcps_quote(s + 1, q, sizeof(q)),
+					tcps_quote(word, q2, sizeof(q2)));
 		if (s[1] && !tcps_port_text(s + 2, &h->port, why, sizeof(why)))
 			return tcps_bad(p, ti, "%s", why);
 		return 0;
