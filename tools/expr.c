@@ -261,7 +261,7 @@ static bool tcps_is_blank(char c)
 /*
  * ss splits only at blanks; operators and parentheses end a word here
  * too.  No address, port or keyword holds one of these characters, so
- * whatever ss reads, this reads the same.
+ * every expression ss accepts reads the same here.
  */
 static bool tcps_is_punct(char c)
 {
@@ -1064,8 +1064,8 @@ struct tcps_row_addrs {
 /*
  * inet_pton(AF_INET) for the usual text, four plain decimal parts; any
  * other is left to inet_pton() itself, so the same texts are read, to
- * the same addresses.  A quarter of the cost of a million rows was
- * inet_pton(), the reader's own included.
+ * the same addresses.  Reading a million rows spends a quarter of its
+ * time in inet_pton(), the reader's own calls included.
  */
 static bool tcps_quad(const char *s, unsigned char *a)
 {
@@ -1094,13 +1094,13 @@ static const unsigned char *tcps_row_addr(const struct tcps_row *row,
 	unsigned char *a = c->addr[remote];
 
 	if (!c->state[remote])
-		c->state[remote] = (!row->v6 && tcps_quad(ep->addr, a)) ||
-				   inet_pton(row->v6 ? AF_INET6 : AF_INET,
-					     ep->addr, a) == 1 ? 1 : -1;
+		c->state[remote] = ((!row->v6 && tcps_quad(ep->addr, a)) ||
+				    inet_pton(row->v6 ? AF_INET6 : AF_INET,
+					      ep->addr, a) == 1) ? 1 : -1;
 	return c->state[remote] > 0 ? a : NULL;
 }
 
-/* The first @bits bits of @a and @b are equal (the kernel's bitstring_match()). */
+/* The first @bits bits of @a and @b are equal: bitstring_match(). */
 static bool tcps_prefix_equal(const unsigned char *a, const unsigned char *b,
 			      unsigned int bits)
 {

@@ -8,6 +8,11 @@
  * parses them (not as its man page says).  What ss accepts only by
  * accident, or would resolve through DNS or /etc/services, is refused
  * here with a message rather than read differently.
+ *
+ * For the caller of -4 and -6: ss reads every address of the expression
+ * in the family they give (an IPv6 address after -4 is an error there),
+ * and an address's "inet:" or "inet6:" sets the family listed in their
+ * stead; tcps_expr_match() applies the latter, never the former.
  */
 #ifndef TCPS_EXPR_H
 #define TCPS_EXPR_H

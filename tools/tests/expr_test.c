@@ -273,7 +273,7 @@ static const struct {
 	{ { "( or sport = :22 )" }, 2, "'or' has no condition before it" },
 	{ { "sport = :22 or" }, 2, "expected a condition after 'or', found the end of the expression" },
 	{ { "sport = :22 and or dport = :1" }, 2, "expected a condition after 'and', found 'or'" },
-	{ { "dst 1.2.3.4 or or dst 1.2.3.5" }, 2, "expected a condition after 'or', found 'or'" },
+	{ { "dst 1.2.3.4 || or dst 1.2.3.5" }, 2, "expected a condition after '||', found 'or'" },
 	{ { "( sport = :22 and )" }, 2, "expected a condition after 'and', found ')'" },
 	{ { "not" }, 2, "expected a condition after 'not', found the end of the expression" },
 	{ { "sport = :22 !" }, 2, "expected a condition after '!', found the end of the expression" },
@@ -506,30 +506,37 @@ static char *repeat(const char *unit, int n, const char *middle,
 	return s;
 }
 
+/* The expression repeat() makes: selects @rows, or is refused with @msg. */
+static void check_repeat(const char *unit, int n, const char *middle,
+			 const char *close, const char *rows, const char *msg)
+{
+	char *argv[1] = { repeat(unit, n, middle, close) };
+
+	if (msg)
+		check_error(1, argv, 2, msg);
+	else
+		check_match(1, argv, rows);
+	free(argv[0]);
+}
+
 /* The limits: nesting, tokens, length; and what is just inside them. */
 static void check_limits(void)
 {
-	char *s, *argv[1], msg[512];
+	const char *deep = "parentheses and 'not' nested deeper than 64";
 	int depth = TCPS_EXPR_MAX_DEPTH;
+	char *s, *argv[1], msg[512];
 
-	argv[0] = s = repeat("(", depth, "sport = :22", ")");
-	check_match(1, argv, "ADG");
-	free(s);
-	argv[0] = s = repeat("(", depth + 1, "sport = :22", ")");
-	check_error(1, argv, 2, "parentheses and 'not' nested deeper than 64");
-	free(s);
-	argv[0] = s = repeat("! ", depth, "sport = :22", "");
-	check_match(1, argv, "ADG");
-	free(s);
-	argv[0] = s = repeat("not ", depth + 1, "sport = :22", "");
-	check_error(1, argv, 2, "parentheses and 'not' nested deeper than 64");
-	free(s);
-	argv[0] = s = repeat("( not ", depth / 2, "sport = :22", " )");
-	check_match(1, argv, "ADG");
-	free(s);
-	argv[0] = s = repeat("( not ", depth / 2 + 1, "sport = :22", " )");
-	check_error(1, argv, 2, "parentheses and 'not' nested deeper than 64");
-	free(s);
+	check_repeat("(", depth, "sport = :22", ")", "ADG", NULL);
+	check_repeat("(", depth + 1, "sport = :22", ")", NULL, deep);
+	check_repeat("! ", depth, "sport = :22", "", "ADG", NULL);
+	check_repeat("not ", depth + 1, "sport = :22", "", NULL, deep);
+	check_repeat("( not ", depth / 2, "sport = :22", " )", "ADG", NULL);
+	check_repeat("( not ", depth / 2 + 1, "sport = :22", " )", NULL, deep);
+	/* Exactly the most characters, and one more. */
+	check_repeat(" ", TCPS_EXPR_MAX_TEXT - 11, "sport = :22", "", "ADG",
+		     NULL);
+	check_repeat(" ", TCPS_EXPR_MAX_TEXT - 10, "sport = :22", "", NULL,
+		     "the filter expression is longer than 65536 characters");
 
 	/*
 	 * "! sport = :22" and 1023 times "or sport = :22": 4096 tokens;
@@ -542,14 +549,8 @@ static void check_limits(void)
 	memcpy(s, "!! ", 3);
 	check_error(1, argv, 2, "the filter expression has more than 4096 words and operators");
 	free(s);
-	/* A long and a too long one; a long address word is no crash. */
-	argv[0] = s = repeat(" ", TCPS_EXPR_MAX_TEXT - 11, "sport = :22", "");
-	check_match(1, argv, "ADG");
-	free(s);
-	argv[0] = s = repeat(" ", TCPS_EXPR_MAX_TEXT - 10, "sport = :22", "");
-	check_error(1, argv, 2, "the filter expression is longer than 65536 characters");
-	free(s);
-	/* Quoted in the message cut to 48 characters and "...". */
+
+	/* A long word is quoted cut to 48 characters and "...". */
 	s = repeat("1", 60000, "", "");
 	memcpy(s, "dst ", 4);
 	argv[0] = s;
