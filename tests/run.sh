@@ -114,7 +114,7 @@ must transdrive-build make -C tests/trans || finish
 	tests/stress/selftest.sh
 # What every scenario guest carries besides its module.
 scenario_files=(tests/scenario/scenario tools/tcpstates-static /usr/bin/jq
-	tools/tests/guest.sh)
+	tools/tests/guest.sh tools/tests/ss-expressions.txt)
 
 # prove TAG KVER TRANSDRIVE SCENARIO_FILE...: on one kernel, the scenario
 # (every state, against /proc/net/tcp and ss) and the transition
@@ -233,7 +233,8 @@ for entry in "${cross_kernels[@]}"; do
 		VM_KERNEL=$(tests/roots.sh image "$suite" "$kver") \
 		prove "$tag" "$kver" "$p/tests/trans/transdrive" \
 		"$p/tests/scenario/scenario" "$p/tools/tcpstates-static" \
-		"$sysroot/usr/bin/jq" tools/tests/guest.sh
+		"$sysroot/usr/bin/jq" tools/tests/guest.sh \
+		tools/tests/ss-expressions.txt
 done
 
 [ "$debug" = yes ] || finish

@@ -62,7 +62,7 @@ static const struct option tcps_long_opts[] = {
 
 static void tcps_usage(FILE *out)
 {
-	fputs("Usage: tcpstates [OPTION]... [state WORD | exclude WORD]...\n"
+	fputs("Usage: tcpstates [OPTION]... [state WORD | exclude WORD]... [EXPRESSION]\n"
 	      "List the TCP sockets of " TCPSTATES_PROC_PATH " (the tcpstates kernel\n"
 	      "module), filtered like ss(8), or count them per state.\n"
 	      "\n"
@@ -82,6 +82,9 @@ static void tcps_usage(FILE *out)
 	      "  -l, --listening     ss's: listening and closed (bound) sockets only\n"
 	      "  -n, -o, -e          ss's --numeric, --options and --extended: what\n"
 	      "                      this tool always shows (accepted, no effect)\n"
+	      "EXPRESSION: ss's filter, e.g. 'dport = :443 or src 10.0.0.0/8', with\n"
+	      "  src/dst ADDR[/PREFIX][:PORT], sport/dport [OP] [:]PORT (OP = != < > <=\n"
+	      "  >= or eq ne lt gt le ge), and, or, not, !, ( ); see tcpstates(8)\n"
 	      "WORD is one of the\n", out);
 	tcps_print_state_words(out, "  ");
 	fputs("\n"
@@ -268,6 +271,8 @@ void tcps_opts_free(struct tcps_opts *o)
 {
 	free(o->filter_text);
 	o->filter_text = NULL;
+	tcps_expr_free(o->filter.expr);
+	o->filter.expr = NULL;
 }
 
 /* ss -f: the families of TCP sockets are inet and inet6. */
@@ -327,7 +332,30 @@ static int tcps_parse_explain(struct tcps_opts *o, int argc, char **argv)
 	return -1;
 }
 
-/* What getopt_long() left: "state WORD" and "exclude WORD" pairs. */
+/*
+ * After the state words, as in ss: the rest is one filter expression.
+ * A state word alone is more likely a forgotten "state" than an
+ * expression: say so.
+ */
+static int tcps_parse_expr(struct tcps_opts *o, int argc, char **argv)
+{
+	int rc, i;
+
+	if (argc == 1 && tcps_state_mask(argv[0])) {
+		tcps_err("unexpected argument '%s' (did you mean 'state %s'?)",
+			 argv[0], argv[0]);
+		return tcps_usage_error();
+	}
+	rc = tcps_expr_parse(argc, argv, &o->filter.expr);
+	if (rc)
+		return rc == TCPS_EXIT_USAGE ? tcps_usage_error() : rc;
+	for (i = 0; i < argc; i++)
+		tcps_note(o, argv[i], NULL);
+	return -1;
+}
+
+/* What getopt_long() left: "state WORD" and "exclude WORD" pairs, then
+ * maybe an expression. */
 static int tcps_parse_words(struct tcps_opts *o, int argc, char **argv)
 {
 	unsigned int mask;
@@ -342,12 +370,7 @@ static int tcps_parse_words(struct tcps_opts *o, int argc, char **argv)
 		} else if (!strcmp(w, "exclude") || !strcmp(w, "excl")) {
 			exclude = true;
 		} else {
-			if (tcps_state_mask(w))
-				tcps_err("unexpected argument '%s' (did you mean 'state %s'?)",
-					 w, w);
-			else
-				tcps_err("unexpected argument '%s'", w);
-			return tcps_usage_error();
+			return tcps_parse_expr(o, argc - i, argv + i);
 		}
 		if (++i == argc) {
 			tcps_err("'%s' needs a state WORD, one of the", w);

@@ -15,11 +15,14 @@
 #       "tcpstates -H state X" equal those of "ss -tanH state X";
 #   (c) tcpstates --json parses (with jq, or at least is {...});
 #   (d) with ss's flags (-t, -a, -l, -n, -o, -e, -4, -6, -f), the sockets
-#       and states tcpstates shows are those ss shows.
+#       and states tcpstates shows are those ss shows;
+#   (e) so with each expression of ss-expressions.txt (ss's filter
+#       language), one check for all of them.
 #
 # For tests of this script on the host, the environment may point it
-# elsewhere: TCPSTATES (the tool), SS, JQ, and TCPSTATES_FILE (a file for
-# the tool and for (a) instead of /proc/tcpstates).
+# elsewhere: TCPSTATES (the tool), SS, JQ, TCPSTATES_FILE (a file for
+# the tool and for (a) instead of /proc/tcpstates), and SS_EXPRESSIONS
+# (none: skip (e)).
 
 TCPSTATES=${TCPSTATES:-/bin/tcpstates}
 SS=${SS:-ss}
@@ -144,6 +147,49 @@ for gt_flags in -tH -taH -tlH -tanH -tnoeH -4tlH -6taH "-tHf inet6"; do
 		diff "$gt_tmp/mine" "$gt_tmp/theirs"
 	fi
 done
+
+# (e) ss's expression language: for each line of $SS_EXPRESSIONS, the
+# sockets (all states) and states of "tcpstates -taH EXPR" are those of
+# "ss -taH EXPR".  Bound rows are left out, as in (d).
+SS_EXPRESSIONS=${SS_EXPRESSIONS:-/bin/ss-expressions.txt}
+gt_exprs=0
+gt_bad=0
+if [ "$SS_EXPRESSIONS" = none ]; then
+	echo "guest: no ss expressions (SS_EXPRESSIONS=none)"
+elif [ -r "$SS_EXPRESSIONS" ]; then
+	set -f
+	while IFS= read -r gt_expr; do
+		case $gt_expr in '' | '#'*) continue ;; esac
+		gt_exprs=$((gt_exprs + 1))
+		if ! gt_tcps -taH "$gt_expr" >"$gt_tmp/mine.raw" 2>"$gt_tmp/err" ||
+		   ! "$SS" -taH "$gt_expr" >"$gt_tmp/ss.raw" 2>>"$gt_tmp/err"; then
+			gt_bad=$((gt_bad + 1))
+			echo "guest: expression '$gt_expr' failed: $(head -c 300 "$gt_tmp/err")"
+			continue
+		fi
+		awk "$gt_norm"' $6 != "CLOSE" { print norm($4), norm($5), $6 }' \
+			"$gt_tmp/mine.raw" | sort >"$gt_tmp/mine"
+		awk "$gt_norm"' BEGIN {
+			split("ESTAB ESTABLISHED SYN-SENT SYN_SENT SYN-RECV SYN_RECV " \
+			      "FIN-WAIT-1 FIN_WAIT1 FIN-WAIT-2 FIN_WAIT2 TIME-WAIT " \
+			      "TIME_WAIT CLOSE-WAIT CLOSE_WAIT LAST-ACK LAST_ACK " \
+			      "LISTEN LISTEN CLOSING CLOSING", w, " ")
+			for (i = 1; i in w; i += 2) name[w[i]] = w[i + 1] }
+			$1 in name { print norm($4), norm($5), name[$1] }' \
+			"$gt_tmp/ss.raw" | sort >"$gt_tmp/theirs"
+		if ! cmp -s "$gt_tmp/mine" "$gt_tmp/theirs"; then
+			gt_bad=$((gt_bad + 1))
+			echo "guest: expression '$gt_expr': tcpstates and ss differ:"
+			diff "$gt_tmp/mine" "$gt_tmp/theirs" | head -20
+		fi
+	done <"$SS_EXPRESSIONS"
+	set +f
+	echo "guest: $gt_exprs expressions, $gt_bad differ"
+	gt_check "$gt_exprs ss expressions select the sockets ss selects" \
+		[ "$gt_exprs" -ge 60 ] && [ "$gt_bad" -eq 0 ]
+else
+	gt_not_ok "ss expressions: $SS_EXPRESSIONS is readable"
+fi
 
 # (c) --json is one JSON document.
 gt_name="tcpstates --json parses"
