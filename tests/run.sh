@@ -104,7 +104,8 @@ cross_kernels=("${TCPS_CROSS_KERNELS[@]}")
 [ "${quick:-}" != yes ] || root_kernels=() cross_kernels=()
 
 [ "$static" = no ] || step static "$out/static.log" tests/static.sh
-[ "$static" = no ] || step tools "$out/tools.log" make -s -C tools check
+[ "$static" = no ] || step tools "$out/tools.log" sh -c \
+	'PROMTOOL=$(tests/promtool.sh || true); export PROMTOOL; make -s -C tools check'
 must scenario-build make -C tests/scenario || finish
 must tools-static-build make -C tools static || finish
 must stress-build make -C tests/stress || finish
@@ -113,7 +114,7 @@ must transdrive-build make -C tests/trans || finish
 	tests/stress/selftest.sh
 # What every scenario guest carries besides its module.
 scenario_files=(tests/scenario/scenario tools/tcpstates-static /usr/bin/jq
-	tools/tests/guest.sh)
+	tools/tests/guest.sh tools/tests/ss-expressions.txt)
 
 # prove TAG KVER PROGS SCENARIO_FILE...: on one kernel, the scenario
 # (every state, against /proc/net/tcp and ss) and the transition
@@ -236,7 +237,8 @@ for entry in "${cross_kernels[@]}"; do
 		VM_KERNEL=$(tests/roots.sh image "$suite" "$kver") \
 		prove "$tag" "$kver" "$p" \
 		"$p/tests/scenario/scenario" "$p/tools/tcpstates-static" \
-		"$sysroot/usr/bin/jq" tools/tests/guest.sh
+		"$sysroot/usr/bin/jq" tools/tests/guest.sh \
+		tools/tests/ss-expressions.txt
 done
 
 [ "$debug" = yes ] || finish

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Row selection.  A row is selected when it passes every filter given:
- * its state is in the set, its family was asked for (or none was), and
- * its ports are among the --sport and --dport values (or none was given).
+ * its state is in the set, its family was asked for (or none was), its
+ * ports are among the --sport and --dport values (or none was given),
+ * and it passes ss's expression (expr.c), if one was given.
  */
 #include <string.h>
 
@@ -39,7 +40,7 @@ static bool tcps_port_in(const unsigned char *map, unsigned int port)
 bool tcps_filter_active(const struct tcps_filter *f)
 {
 	return f->states_given || f->v4 || f->v6 ||
-	       f->sport_given || f->dport_given;
+	       f->sport_given || f->dport_given || f->expr;
 }
 
 bool tcps_filter_match(const struct tcps_filter *f, const struct tcps_row *row)
@@ -53,5 +54,5 @@ bool tcps_filter_match(const struct tcps_filter *f, const struct tcps_row *row)
 		return false;
 	if (f->dport_given && !tcps_port_in(f->dport, row->remote.port))
 		return false;
-	return true;
+	return !f->expr || tcps_expr_match(f->expr, row);
 }

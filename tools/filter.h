@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 
+#include "expr.h"
 #include "reader.h"
 
 struct tcps_filter {
@@ -16,6 +17,8 @@ struct tcps_filter {
 	bool sport_given, dport_given;
 	/* One bit per port: any number of --sport/--dport, O(1) to test. */
 	unsigned char sport[65536 / 8], dport[65536 / 8];
+	/* ss's expression after the state words, or NULL. */
+	struct tcps_expr *expr;
 };
 
 void tcps_filter_init(struct tcps_filter *f);

@@ -11,10 +11,38 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "explain.h"
 #include "msg.h"
 #include "opts.h"
 #include "sample.h"
 #include "watch.h"
+
+/*
+ * The counts (those of a counter block that disagrees with the rows
+ * too, with its exit status), then the transition counters when there
+ * is a file of them, of the same netns; if that cannot be read, nothing.
+ */
+static int tcps_prom(const struct tcps_opts *o, const struct tcps_sample *s,
+		     int rc)
+{
+	static struct tcps_trans t;
+	int trc;
+
+	if (o->trans_file) {
+		trc = tcps_trans_read(o->trans_file, &t);
+		if (trc)
+			return trc;
+		if (t.netns != s->netns) {
+			tcps_err("%s is of net namespace %llu, %s of %llu",
+				 o->trans_file, t.netns, o->file, s->netns);
+			return TCPS_EXIT_MALFORMED;
+		}
+	}
+	tcps_prom_counts(stdout, s->netns, &s->counts, o->filter_text);
+	if (o->trans_file)
+		tcps_prom_trans(stdout, &t);
+	return rc;
+}
 
 /* Read once; print the rows as they come, or the counts at the end. */
 static int tcps_once(const struct tcps_opts *o)
@@ -37,7 +65,7 @@ static int tcps_once(const struct tcps_opts *o)
 		tcps_json_close(stdout);
 		break;
 	case TCPS_FMT_PROM:
-		tcps_prom_counts(stdout, s.netns, &s.counts);
+		rc = tcps_prom(o, &s, rc);
 		break;
 	}
 	return rc;
@@ -50,9 +78,17 @@ int main(int argc, char **argv)
 	int rc;
 
 	rc = tcps_parse_args(&o, argc, argv);
-	if (rc >= 0)
+	if (rc >= 0) {
+		tcps_opts_free(&o);
 		return rc;
-	rc = o.watch ? tcps_watch(&o) : tcps_once(&o);
+	}
+	if (o.explain) {
+		tcps_explain(stdout, o.explain);
+		rc = TCPS_EXIT_OK;
+	} else {
+		rc = o.watch ? tcps_watch(&o) : tcps_once(&o);
+	}
+	tcps_opts_free(&o);
 	/* A full disk or a closed pipe must not pass for success. */
 	if (fflush(stdout) || ferror(stdout)) {
 		tcps_err("write error on standard output: %s", strerror(errno));

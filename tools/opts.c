@@ -10,6 +10,7 @@
 #include <ctype.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "msg.h"
@@ -26,13 +27,23 @@ enum {
 	TCPS_OPT_PROM,
 	TCPS_OPT_SPORT,
 	TCPS_OPT_DPORT,
+	TCPS_OPT_FILE,
+	TCPS_OPT_TRANS_FILE,
+	TCPS_OPT_EXPLAIN,
 };
 
-static const char tcps_short_opts[] = ":46sHw:c:f:hV";
+static const char tcps_short_opts[] = ":46f:tanloesHw:c:hV";
 
 static const struct option tcps_long_opts[] = {
 	{ "ipv4", no_argument, NULL, '4' },
 	{ "ipv6", no_argument, NULL, '6' },
+	{ "family", required_argument, NULL, 'f' },
+	{ "tcp", no_argument, NULL, 't' },
+	{ "all", no_argument, NULL, 'a' },
+	{ "numeric", no_argument, NULL, 'n' },
+	{ "listening", no_argument, NULL, 'l' },
+	{ "options", no_argument, NULL, 'o' },
+	{ "extended", no_argument, NULL, 'e' },
 	{ "sport", required_argument, NULL, TCPS_OPT_SPORT },
 	{ "dport", required_argument, NULL, TCPS_OPT_DPORT },
 	{ "summary", no_argument, NULL, 's' },
@@ -41,7 +52,9 @@ static const struct option tcps_long_opts[] = {
 	{ "prometheus", no_argument, NULL, TCPS_OPT_PROM },
 	{ "watch", required_argument, NULL, 'w' },
 	{ "count", required_argument, NULL, 'c' },
-	{ "file", required_argument, NULL, 'f' },
+	{ "file", required_argument, NULL, TCPS_OPT_FILE },
+	{ "transitions-file", required_argument, NULL, TCPS_OPT_TRANS_FILE },
+	{ "explain", no_argument, NULL, TCPS_OPT_EXPLAIN },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -49,7 +62,7 @@ static const struct option tcps_long_opts[] = {
 
 static void tcps_usage(FILE *out)
 {
-	fputs("Usage: tcpstates [OPTION]... [state WORD | exclude WORD]...\n"
+	fputs("Usage: tcpstates [OPTION]... [state WORD | exclude WORD]... [EXPRESSION]\n"
 	      "List the TCP sockets of " TCPSTATES_PROC_PATH " (the tcpstates kernel\n"
 	      "module), filtered like ss(8), or count them per state.\n"
 	      "\n"
@@ -58,8 +71,20 @@ static void tcps_usage(FILE *out)
 	      "  exclude WORD        not in state WORD; repeatable, removes states\n"
 	      "  -4, --ipv4          tcp (AF_INET) sockets only\n"
 	      "  -6, --ipv6          tcp6 (AF_INET6) sockets only, v4-mapped included\n"
+	      "  -f, --family FAMILY inet (as -4) or inet6 (as -6)\n"
 	      "      --sport PORT    local port PORT (0-65535); repeatable\n"
 	      "      --dport PORT    foreign port PORT (0-65535); repeatable\n"
+	      "  -t, --tcp           ss's: TCP sockets (all there are here); with it,\n"
+	      "                      or -a or -l, the states shown are ss's: without\n"
+	      "                      a state word, all but listening, closed,\n"
+	      "                      time-wait and syn-recv\n"
+	      "  -a, --all           ss's: all states\n"
+	      "  -l, --listening     ss's: listening and closed (bound) sockets only\n"
+	      "  -n, -o, -e          ss's --numeric, --options and --extended: what\n"
+	      "                      this tool always shows (accepted, no effect)\n"
+	      "EXPRESSION: ss's filter, e.g. 'dport = :443 or src 10.0.0.0/8', with\n"
+	      "  src/dst ADDR[/PREFIX][:PORT], sport/dport [OP] [:]PORT (OP = != < > <=\n"
+	      "  >= or eq ne lt gt le ge), and, or, not, !, ( ); see tcpstates(8)\n"
 	      "WORD is one of the\n", out);
 	tcps_print_state_words(out, "  ");
 	fputs("\n"
@@ -67,11 +92,19 @@ static void tcps_usage(FILE *out)
 	      "  -s, --summary       per-state counts instead of the sockets\n"
 	      "  -H, --no-header     no column titles\n"
 	      "      --json          one JSON document (with -s: the counts only)\n"
-	      "      --prometheus    counts as node_exporter textfile metrics\n"
-	      "  -w, --watch SECS    every SECS seconds, the counts and their change\n"
-	      "                      since the previous sample, until interrupted\n"
+	      "      --prometheus    counts as node_exporter textfile metrics, and\n"
+	      "                      the transition counters of " TCPSTATES_TRANS_PROC_PATH "\n"
+	      "      --transitions-file FILE\n"
+	      "                      with --prometheus and --file: read the\n"
+	      "                      transition counters from FILE\n"
+	      "  -w, --watch SECS    every SECS seconds (0.01 to 86400), the counts\n"
+	      "                      and their change since the previous sample,\n"
+	      "                      until interrupted\n"
 	      "  -c, --count N       with --watch: stop after N samples\n"
-	      "  -f, --file FILE     read FILE, not " TCPSTATES_PROC_PATH "; '-' is stdin\n"
+	      "      --file FILE     read FILE, not " TCPSTATES_PROC_PATH "; '-' is stdin\n"
+	      "      --explain [WORD]...\n"
+	      "                      what each state (or those WORD selects) means,\n"
+	      "                      and when to worry about it\n"
 	      "  -h, --help          show this help and exit\n"
 	      "  -V, --version       show the version and exit\n"
 	      "\n"
@@ -159,7 +192,14 @@ static int tcps_bad_state(const char *word)
 	return TCPS_EXIT_USAGE;
 }
 
-/* "2", "0.5": positive seconds, nanosecond precision at most. */
+/*
+ * Between two reads: at least 10 ms, so a typo cannot make a busy loop
+ * of reads of the whole table; at most a day.
+ */
+#define TCPS_INTERVAL_MIN_NS	10000000L
+#define TCPS_INTERVAL_MAX_S	86400ULL
+
+/* "2", "0.5": seconds, nanosecond precision at most, in the bounds. */
 static bool tcps_parse_interval(const char *s, struct timespec *ts)
 {
 	unsigned long long sec = 0;
@@ -169,19 +209,21 @@ static bool tcps_parse_interval(const char *s, struct timespec *ts)
 		return false;
 	for (; isdigit((unsigned char)*s); s++) {
 		sec = sec * 10 + (*s - '0');
-		/* A year is more than anyone watches; stop before overflow. */
-		if (sec > 366ULL * 24 * 3600)
+		if (sec > TCPS_INTERVAL_MAX_S)
 			return false;
 	}
 	if (*s == '.') {
 		if (!isdigit((unsigned char)*++s))
 			return false;
 		for (; isdigit((unsigned char)*s); s++) {
+			if (!scale)
+				return false;	/* below a nanosecond */
 			nsec += (*s - '0') * scale;
 			scale /= 10;
 		}
 	}
-	if (*s || (!sec && !nsec))
+	if (*s || (!sec && nsec < TCPS_INTERVAL_MIN_NS) ||
+	    (sec == TCPS_INTERVAL_MAX_S && nsec))
 		return false;
 	ts->tv_sec = sec;
 	ts->tv_nsec = nsec;
@@ -206,6 +248,61 @@ static int tcps_add_port(struct tcps_filter *f, int opt, const char *arg)
 	return -1;
 }
 
+/*
+ * Remember a selection argument (and its value) in the order given: the
+ * text of the "filter" label, which tells two filtered outputs apart.
+ */
+static void tcps_note(struct tcps_opts *o, const char *arg, const char *val)
+{
+	size_t old = o->filter_text ? strlen(o->filter_text) : 0;
+	size_t len = old + strlen(arg) + (val ? strlen(val) + 1 : 0) + 2;
+	char *p = realloc(o->filter_text, len);
+
+	if (!p) {
+		tcps_err("out of memory");
+		exit(TCPS_EXIT_RUNTIME);
+	}
+	snprintf(p + old, len - old, "%s%s%s%s", old ? " " : "", arg,
+		 val ? " " : "", val ? val : "");
+	o->filter_text = p;
+}
+
+void tcps_opts_free(struct tcps_opts *o)
+{
+	free(o->filter_text);
+	o->filter_text = NULL;
+	tcps_expr_free(o->filter.expr);
+	o->filter.expr = NULL;
+}
+
+/* ss -f: the families of TCP sockets are inet and inet6. */
+static int tcps_set_family(struct tcps_filter *f, const char *family)
+{
+	static const char *const others[] = {
+		"unix", "link", "netlink", "vsock", "tipc", "xdp"
+	};
+	size_t i;
+
+	if (!strcmp(family, "inet")) {
+		f->v4 = true;
+		return -1;
+	}
+	if (!strcmp(family, "inet6")) {
+		f->v6 = true;
+		return -1;
+	}
+	for (i = 0; i < ARRAY_SIZE(others); i++)
+		if (!strcmp(family, others[i]))
+			break;
+	if (i < ARRAY_SIZE(others))
+		tcps_err("family '%s' has no TCP sockets: use inet or inet6",
+			 family);
+	else
+		tcps_err("unknown family '%s': expected inet or inet6 (to read a file, use --file)",
+			 family);
+	return tcps_usage_error();
+}
+
 static int tcps_set_format(struct tcps_opts *o, enum tcps_format format)
 {
 	if (o->format != TCPS_FMT_TEXT && o->format != format) {
@@ -216,7 +313,49 @@ static int tcps_set_format(struct tcps_opts *o, enum tcps_format format)
 	return -1;
 }
 
-/* What getopt_long() left: "state WORD" and "exclude WORD" pairs. */
+/* --explain [[state] WORD]...: the states to explain, all by default. */
+static int tcps_parse_explain(struct tcps_opts *o, int argc, char **argv)
+{
+	unsigned int mask;
+	int i;
+
+	for (i = optind; i < argc; i++) {
+		if (!strcmp(argv[i], "state") && i + 1 < argc)
+			i++;
+		mask = tcps_state_mask(argv[i]);
+		if (!mask)
+			return tcps_bad_state(argv[i]);
+		o->explain |= mask;
+	}
+	if (!o->explain)
+		o->explain = TCPS_ALL_STATES;
+	return -1;
+}
+
+/*
+ * After the state words, as in ss: the rest is one filter expression.
+ * A state word alone is more likely a forgotten "state" than an
+ * expression: say so.
+ */
+static int tcps_parse_expr(struct tcps_opts *o, int argc, char **argv)
+{
+	int rc, i;
+
+	if (argc == 1 && tcps_state_mask(argv[0])) {
+		tcps_err("unexpected argument '%s' (did you mean 'state %s'?)",
+			 argv[0], argv[0]);
+		return tcps_usage_error();
+	}
+	rc = tcps_expr_parse(argc, argv, &o->filter.expr);
+	if (rc)
+		return rc == TCPS_EXIT_USAGE ? tcps_usage_error() : rc;
+	for (i = 0; i < argc; i++)
+		tcps_note(o, argv[i], NULL);
+	return -1;
+}
+
+/* What getopt_long() left: "state WORD" and "exclude WORD" pairs, then
+ * maybe an expression. */
 static int tcps_parse_words(struct tcps_opts *o, int argc, char **argv)
 {
 	unsigned int mask;
@@ -231,12 +370,7 @@ static int tcps_parse_words(struct tcps_opts *o, int argc, char **argv)
 		} else if (!strcmp(w, "exclude") || !strcmp(w, "excl")) {
 			exclude = true;
 		} else {
-			if (tcps_state_mask(w))
-				tcps_err("unexpected argument '%s' (did you mean 'state %s'?)",
-					 w, w);
-			else
-				tcps_err("unexpected argument '%s'", w);
-			return tcps_usage_error();
+			return tcps_parse_expr(o, argc - i, argv + i);
 		}
 		if (++i == argc) {
 			tcps_err("'%s' needs a state WORD, one of the", w);
@@ -247,6 +381,7 @@ static int tcps_parse_words(struct tcps_opts *o, int argc, char **argv)
 		if (!mask)
 			return tcps_bad_state(argv[i]);
 		tcps_filter_state(&o->filter, mask, exclude);
+		tcps_note(o, exclude ? "exclude" : "state", argv[i]);
 	}
 	return -1;
 }
@@ -262,6 +397,8 @@ static int tcps_check_combination(const struct tcps_opts *o, bool count)
 		why = "--watch and --prometheus exclude each other: a textfile collector reads one snapshot per file";
 	else if (o->watch && !strcmp(o->file, "-"))
 		why = "--watch rereads the file, so it cannot read stdin";
+	else if (o->trans_file && o->format != TCPS_FMT_PROM)
+		why = "--transitions-file is read for --prometheus only";
 	if (!why)
 		return -1;
 	tcps_err("%s", why);
@@ -270,8 +407,9 @@ static int tcps_check_combination(const struct tcps_opts *o, bool count)
 
 int tcps_parse_args(struct tcps_opts *o, int argc, char **argv)
 {
+	unsigned int ss_states = TCPS_SS_CONN;
+	bool count = false, ss_mode = false, explain = false;
 	unsigned long long v;
-	bool count = false;
 	int c, rc;
 
 	memset(o, 0, sizeof(*o));
@@ -284,15 +422,19 @@ int tcps_parse_args(struct tcps_opts *o, int argc, char **argv)
 		switch (c) {
 		case '4':
 			o->filter.v4 = true;
+			tcps_note(o, "-4", NULL);
 			break;
 		case '6':
 			o->filter.v6 = true;
+			tcps_note(o, "-6", NULL);
 			break;
 		case TCPS_OPT_SPORT:
 		case TCPS_OPT_DPORT:
 			rc = tcps_add_port(&o->filter, c, optarg);
 			if (rc >= 0)
 				return rc;
+			tcps_note(o, c == TCPS_OPT_SPORT ? "--sport" : "--dport",
+				  optarg);
 			break;
 		case 's':
 			o->summary = true;
@@ -312,7 +454,7 @@ int tcps_parse_args(struct tcps_opts *o, int argc, char **argv)
 			break;
 		case 'w':
 			if (!tcps_parse_interval(optarg, &o->interval)) {
-				tcps_err("bad interval '%s' for --watch: expected seconds above 0, e.g. 2 or 0.5",
+				tcps_err("bad interval '%s' for --watch: expected seconds from 0.01 to 86400, e.g. 2 or 0.5",
 					 optarg);
 				return tcps_usage_error();
 			}
@@ -328,7 +470,38 @@ int tcps_parse_args(struct tcps_opts *o, int argc, char **argv)
 			count = true;
 			break;
 		case 'f':
+			rc = tcps_set_family(&o->filter, optarg);
+			if (rc >= 0)
+				return rc;
+			tcps_note(o, "-f", optarg);
+			break;
+		case TCPS_OPT_FILE:
 			o->file = optarg;
+			break;
+		case TCPS_OPT_TRANS_FILE:
+			o->trans_file = optarg;
+			break;
+		case TCPS_OPT_EXPLAIN:
+			explain = true;
+			break;
+		case 't':
+			ss_mode = true;
+			tcps_note(o, "-t", NULL);
+			break;
+		case 'a':
+			ss_mode = true;
+			ss_states = TCPS_ALL_STATES;
+			tcps_note(o, "-a", NULL);
+			break;
+		case 'l':
+			/* ss -l: its "listening" includes unconnected sockets. */
+			ss_mode = true;
+			ss_states = TCPS_BIT(TCPS_LISTEN) | TCPS_BIT(TCPS_CLOSE);
+			tcps_note(o, "-l", NULL);
+			break;
+		case 'n':
+		case 'o':
+		case 'e':
 			break;
 		case 'h':
 			tcps_usage(stdout);
@@ -342,8 +515,19 @@ int tcps_parse_args(struct tcps_opts *o, int argc, char **argv)
 			return tcps_bad_option(c, argv);
 		}
 	}
+	if (explain)
+		return tcps_parse_explain(o, argc, argv);
 	rc = tcps_parse_words(o, argc, argv);
 	if (rc >= 0)
 		return rc;
+	/* ss's -t, -a and -l set the states a state word would replace. */
+	if (ss_mode && !o->filter.states_given) {
+		o->filter.states = ss_states;
+		o->filter.states_given = true;
+	}
+	/* The module's own file: its transition counters come with it. */
+	if (o->format == TCPS_FMT_PROM && !o->trans_file &&
+	    !strcmp(o->file, TCPSTATES_PROC_PATH))
+		o->trans_file = TCPSTATES_TRANS_PROC_PATH;
 	return tcps_check_combination(o, count);
 }

@@ -18,11 +18,16 @@ enum tcps_format {
 
 struct tcps_opts {
 	const char *file;		/* "-" is stdin */
+	/* --prometheus: the transition counts' file, or NULL for none. */
+	const char *trans_file;
+	/* The selection as given, for the Prometheus filter label; NULL: none. */
+	char *filter_text;
 	struct tcps_filter filter;
 	enum tcps_format format;
 	bool summary;			/* -s: counts, not sockets */
 	bool no_header;			/* -H */
 	bool watch;			/* -w */
+	unsigned int explain;		/* --explain: the states to explain */
 	struct timespec interval;
 	unsigned long long count;	/* -c; 0: until interrupted */
 };
@@ -33,5 +38,7 @@ struct tcps_opts {
  * after reporting a mistake.
  */
 int tcps_parse_args(struct tcps_opts *o, int argc, char **argv);
+
+void tcps_opts_free(struct tcps_opts *o);
 
 #endif /* TCPS_OPTS_H */

@@ -28,6 +28,24 @@ void tcps_json_sockets_open(FILE *out)
 	fputs(",\"sockets\":[", out);
 }
 
+/* Format 2's Timer and Idle: seconds as JSON numbers, 3 decimals. */
+static void tcps_json_timers(FILE *out, const struct tcps_row *row)
+{
+	static const char *const names[] = TCPS_TIMER_NAMES;
+
+	fprintf(out, ",\"timer\":{\"name\":\"%s\",\"seconds\":%llu.%03llu,",
+		names[row->timer], row->timer_ms / 1000, row->timer_ms % 1000);
+	fprintf(out, "\"retransmits\":%llu,\"probes\":%llu},\"idle\":",
+		row->retrans, row->probes);
+	if (!row->has_idle) {
+		fputs("null", out);
+		return;
+	}
+	fprintf(out, "{\"received_seconds\":%llu.%03llu,\"sent_seconds\":%llu.%03llu}",
+		row->idle_rcv_ms / 1000, row->idle_rcv_ms % 1000,
+		row->idle_snd_ms / 1000, row->idle_snd_ms % 1000);
+}
+
 void tcps_json_row(FILE *out, const struct tcps_row *row, bool first)
 {
 	fprintf(out, "%s\n{\"proto\":\"%s\",\"recv_q\":%llu,\"send_q\":%llu,",
@@ -37,8 +55,11 @@ void tcps_json_row(FILE *out, const struct tcps_row *row, bool first)
 		row->local.addr, row->local.port);
 	fprintf(out, "\"remote_address\":\"%s\",\"remote_port\":%u,",
 		row->remote.addr, row->remote.port);
-	fprintf(out, "\"state\":\"%s\",\"uid\":%llu,\"inode\":%llu}",
+	fprintf(out, "\"state\":\"%s\",\"uid\":%llu,\"inode\":%llu",
 		tcps_state_names[row->state], row->uid, row->inode);
+	if (row->has_timer)
+		tcps_json_timers(out, row);
+	fputc('}', out);
 }
 
 void tcps_json_sockets_close(FILE *out)

@@ -9,13 +9,44 @@
 #include "states.h"
 
 #define TCPS_W_ADDR	23
+#define TCPS_W_TIMER	23
 
-void tcps_text_header(FILE *out)
+void tcps_text_header(FILE *out, bool timers)
 {
-	fprintf(out, "%-5s %6s %6s %-*s %-*s %-*s %8s %10s\n",
+	fprintf(out, "%-5s %6s %6s %-*s %-*s %-*s %8s %10s",
 		"Proto", "Recv-Q", "Send-Q", TCPS_W_ADDR, "Local Address",
 		TCPS_W_ADDR, "Foreign Address", TCPS_STATE_NAME_MAX, "State",
 		"UID", "Inode");
+	if (timers)
+		fprintf(out, " %-*s %s", TCPS_W_TIMER, "Timer", "Idle");
+	fputc('\n', out);
+}
+
+/* Milliseconds as seconds with three decimals. */
+static int tcps_text_ms(FILE *out, unsigned long long ms)
+{
+	return fprintf(out, "%llu.%03llu", ms / 1000, ms % 1000);
+}
+
+/* The Timer and Idle columns, as the module writes them. */
+static void tcps_text_timers(FILE *out, const struct tcps_row *row)
+{
+	static const char *const names[] = TCPS_TIMER_NAMES;
+	int n;
+
+	n = fprintf(out, " %s(", names[row->timer]);
+	n += tcps_text_ms(out, row->timer_ms);
+	n += fprintf(out, "/%llu/%llu)", row->retrans, row->probes);
+	for (; n >= 0 && n < 1 + TCPS_W_TIMER; n++)
+		fputc(' ', out);
+	fputc(' ', out);
+	if (!row->has_idle) {
+		fputc('-', out);
+		return;
+	}
+	tcps_text_ms(out, row->idle_rcv_ms);
+	fputc('/', out);
+	tcps_text_ms(out, row->idle_snd_ms);
 }
 
 /* " a.b.c.d:port" or " [v6]:port", port 0 as "*", padded to the column. */
@@ -40,8 +71,11 @@ void tcps_text_row(FILE *out, const struct tcps_row *row)
 		row->recv_q, row->send_q);
 	tcps_text_endpoint(out, &row->local, row->v6);
 	tcps_text_endpoint(out, &row->remote, row->v6);
-	fprintf(out, " %-*s %8llu %10llu\n", TCPS_STATE_NAME_MAX,
+	fprintf(out, " %-*s %8llu %10llu", TCPS_STATE_NAME_MAX,
 		tcps_state_names[row->state], row->uid, row->inode);
+	if (row->has_timer)
+		tcps_text_timers(out, row);
+	fputc('\n', out);
 }
 
 /* The module's counter block, byte for byte when nothing is filtered. */

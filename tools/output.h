@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "reader.h"
+#include "trans.h"
 
 /* Sockets per state id, and their sum. */
 struct tcps_counts {
@@ -16,8 +17,8 @@ struct tcps_counts {
 	unsigned long long total;
 };
 
-/* The table, laid out as the module lays it out. */
-void tcps_text_header(FILE *out);
+/* The table, laid out as the module lays it out; @timers: format 2's. */
+void tcps_text_header(FILE *out, bool timers);
 void tcps_text_row(FILE *out, const struct tcps_row *row);
 void tcps_text_counts(FILE *out, const struct tcps_counts *c, bool header);
 /* One --watch sample; @prev is NULL for the first. */
@@ -40,8 +41,12 @@ void tcps_json_watch(FILE *out, unsigned long long netns,
 		     unsigned long long sample, const struct tcps_counts *c,
 		     const struct tcps_counts *prev);
 
-/* node_exporter textfile-collector metrics. */
+/*
+ * node_exporter textfile-collector metrics: the counts (@filter: the
+ * selection's text, or NULL), and the transition counters.
+ */
 void tcps_prom_counts(FILE *out, unsigned long long netns,
-		      const struct tcps_counts *c);
+		      const struct tcps_counts *c, const char *filter);
+void tcps_prom_trans(FILE *out, const struct tcps_trans *t);
 
 #endif /* TCPS_OUTPUT_H */

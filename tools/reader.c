@@ -2,10 +2,10 @@
 /*
  * Streaming reader of /proc/tcpstates (format: uapi/linux/tcpstates.h).
  *
- * One line at a time through getline(), into one buffer reused for every
- * line, so memory stays constant however many sockets there are and a
- * line of any length fits.  The caller gets each row once and keeps what
- * it needs.
+ * One line at a time (lines.c), into one fixed buffer reused for every
+ * line, so memory stays constant however many sockets there are and
+ * however long a broken line is.  The caller gets each row once and
+ * keeps what it needs.
  *
  * The first deviation from the format stops the read with a FILE:LINE
  * message: a parser that guessed past it would print numbers that nobody
@@ -14,92 +14,18 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
-#include <stdarg.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "addr.h"
 #include "msg.h"
 #include "number.h"
 #include "reader.h"
 #include "states.h"
 #include "util.h"
 
-/* Report a problem at the current line; false, for "return tcps_bad()". */
-static __printf(3, 4) bool tcps_bad_at(struct tcps_reader *r, unsigned long line,
-			const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	tcps_input_verr(r->name, line, fmt, ap);
-	va_end(ap);
-	r->status = TCPS_EXIT_MALFORMED;
-	return false;
-}
-
-#define tcps_bad(r, ...)	tcps_bad_at(r, (r)->lineno, __VA_ARGS__)
+#define tcps_bad(r, ...)	tcps_lines_bad(&(r)->in, (r)->in.lineno, __VA_ARGS__)
 /* A missing line is reported where it should have been. */
-#define tcps_eof(r, ...)	tcps_bad_at(r, (r)->lineno + 1, __VA_ARGS__)
-
-/*
- * The next line, newline removed: true.  False at the end of the file,
- * or on an error, which sets r->status.
- */
-static bool tcps_read_line(struct tcps_reader *r)
-{
-	ssize_t len;
-
-	errno = 0;
-	len = getline(&r->line, &r->cap, r->fp);
-	if (len < 0) {
-		if (ferror(r->fp) || errno == ENOMEM) {
-			tcps_err("%s: read error: %s", r->name, strerror(errno));
-			r->status = TCPS_EXIT_RUNTIME;
-		}
-		return false;
-	}
-	r->lineno++;
-	/* A NUL would silently cut the line short for every str*() below. */
-	if ((size_t)len != strlen(r->line))
-		return tcps_bad(r, "the line contains a NUL byte");
-	/*
-	 * The module ends every line with a newline: without one the read
-	 * was cut, maybe inside a number ("Total 4" of "Total 42").
-	 */
-	if (r->line[len - 1] != '\n')
-		return tcps_bad(r, "the line has no newline: the file is truncated");
-	r->line[len - 1] = '\0';
-	return true;
-}
-
-static bool tcps_is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
-
-/*
- * Split @line in place at runs of white space.  The first @max fields go
- * to @f; returns how many fields there are, the uncollected ones included.
- */
-static size_t tcps_split(char *line, char **f, size_t max)
-{
-	size_t n = 0;
-	char *p = line;
-
-	for (;;) {
-		while (tcps_is_space(*p))
-			p++;
-		if (!*p)
-			return n;
-		if (n < max)
-			f[n] = p;
-		n++;
-		while (*p && !tcps_is_space(*p))
-			p++;
-		if (*p)
-			*p++ = '\0';
-	}
-}
+#define tcps_eof(r, ...)	tcps_lines_bad(&(r)->in, (r)->in.lineno + 1, __VA_ARGS__)
 
 static bool tcps_number(struct tcps_reader *r, const char *text,
 			const char *column, unsigned long long *v)
@@ -120,15 +46,16 @@ static bool tcps_parse_endpoint(struct tcps_reader *r, char *text, bool v6,
 				const char *which, struct tcps_endpoint *ep)
 {
 	unsigned char bin[sizeof(struct in6_addr)];
-	char host[INET6_ADDRSTRLEN];
+	char host[INET6_ADDRSTRLEN], canon[INET6_ADDRSTRLEN];
 	char *colon = strrchr(text, ':');
 	const char *start = text;
 	size_t len;
 
 	if (!colon)
 		return tcps_bad(r, "bad %s address '%s': no ':PORT'", which, text);
-	if (!tcps_parse_port(colon + 1, true, &ep->port))
-		return tcps_bad(r, "bad %s port in '%s': expected a number up to 65535 or '*'",
+	/* The module writes port 0 as "*", the others without a 0 first. */
+	if (colon[1] == '0' || !tcps_parse_port(colon + 1, true, &ep->port))
+		return tcps_bad(r, "bad %s port in '%s': expected a number from 1 to 65535 (no leading 0) or '*'",
 				which, text);
 	len = colon - text;
 	if (v6) {
@@ -144,6 +71,10 @@ static bool tcps_parse_endpoint(struct tcps_reader *r, char *text, bool v6,
 	host[len] = '\0';
 	if (inet_pton(v6 ? AF_INET6 : AF_INET, host, bin) != 1)
 		goto bad;
+	/* One address, one text: the one the kernel writes. */
+	if (v6 && strcmp(host, tcps_ip6_text((struct in6_addr *)bin, canon)))
+		return tcps_bad(r, "bad %s address '%s': the module writes this address as [%s]",
+				which, text, canon);
 	text[start - text + len] = '\0';
 	ep->addr = start;
 	return true;
@@ -152,10 +83,99 @@ bad:
 			which, text, v6 ? "IPv6" : "IPv4");
 }
 
-/* Proto Recv-Q Send-Q Local Foreign State UID Inode [appended columns] */
+/* "12.345": seconds with exactly three decimals, as milliseconds. */
+static bool tcps_parse_seconds(const char *s, size_t len,
+			       unsigned long long *ms)
+{
+	char buf[24];
+	unsigned long long sec, frac;
+
+	if (len < 5 || len >= sizeof(buf) || s[len - 4] != '.')
+		return false;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	buf[len - 4] = '\0';
+	if (!tcps_parse_u64(buf, &sec) || !tcps_parse_u64(buf + len - 3, &frac) ||
+	    (buf[0] == '0' && buf[1]) ||
+	    __builtin_mul_overflow(sec, 1000, ms) ||
+	    __builtin_add_overflow(*ms, frac, ms))
+		return false;
+	return true;
+}
+
+/* A decimal number without a leading zero (but "0"). */
+static bool tcps_parse_count(const char *s, size_t len,
+			     unsigned long long *v)
+{
+	char buf[24];
+
+	if (!len || len >= sizeof(buf) || (s[0] == '0' && len > 1))
+		return false;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	return tcps_parse_u64(buf, v);
+}
+
+/* Timer: "<name>(<seconds>/<retransmits>/<probes>)". */
+static bool tcps_parse_timer(struct tcps_reader *r, const char *text,
+			     struct tcps_row *row)
+{
+	static const char *const names[] = TCPS_TIMER_NAMES;
+	const char *open = strchr(text, '('), *s1, *s2, *end;
+	size_t i, len = strlen(text);
+
+	if (!open || text[len - 1] != ')')
+		goto bad;
+	s1 = strchr(open, '/');
+	s2 = s1 ? strchr(s1 + 1, '/') : NULL;
+	end = text + len - 1;
+	if (!s2 || strchr(s2 + 1, '/'))
+		goto bad;
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (strlen(names[i]) == (size_t)(open - text) &&
+		    !strncmp(text, names[i], open - text))
+			break;
+	if (i == ARRAY_SIZE(names) ||
+	    !tcps_parse_seconds(open + 1, s1 - open - 1, &row->timer_ms) ||
+	    !tcps_parse_count(s1 + 1, s2 - s1 - 1, &row->retrans) ||
+	    !tcps_parse_count(s2 + 1, end - s2 - 1, &row->probes))
+		goto bad;
+	row->timer = (int)i;
+	row->has_timer = true;
+	return true;
+bad:
+	return tcps_bad(r, "bad Timer '%s': expected NAME(SECONDS.MMM/RETRANSMITS/PROBES), NAME one of off on keepalive timewait probe",
+			text);
+}
+
+/* Idle: "<rcv>/<snd>" in seconds, or "-". */
+static bool tcps_parse_idle(struct tcps_reader *r, const char *text,
+			    struct tcps_row *row)
+{
+	const char *slash = strchr(text, '/');
+
+	row->has_idle = false;
+	if (!strcmp(text, "-"))
+		return true;
+	if (!slash ||
+	    !tcps_parse_seconds(text, slash - text, &row->idle_rcv_ms) ||
+	    !tcps_parse_seconds(slash + 1, strlen(slash + 1), &row->idle_snd_ms))
+		return tcps_bad(r, "bad Idle '%s': expected RECEIVED/SENT, seconds with three decimals each, or '-'",
+				text);
+	row->has_idle = true;
+	return true;
+}
+
+/*
+ * Proto Recv-Q Send-Q Local Foreign State UID Inode, then from format 2
+ * Timer Idle, then maybe columns a later release appends.
+ */
 static bool tcps_parse_row(struct tcps_reader *r, char **f, size_t n,
 			   struct tcps_row *row)
 {
+	if (r->version >= 2 && n < 10)
+		return tcps_bad(r, "malformed row: %zu field%s, expected 10: Proto Recv-Q Send-Q Local Foreign State UID Inode Timer Idle",
+				n, n == 1 ? "" : "s");
 	if (n < 8)
 		return tcps_bad(r, "malformed row: %zu field%s, expected 8: Proto Recv-Q Send-Q Local Foreign State UID Inode",
 				n, n == 1 ? "" : "s");
@@ -174,8 +194,17 @@ static bool tcps_parse_row(struct tcps_reader *r, char **f, size_t n,
 	row->state = tcps_state_id(f[5]);
 	if (!row->state)
 		return tcps_bad(r, "unknown state '%s'", f[5]);
-	return tcps_number(r, f[6], "UID", &row->uid) &&
-	       tcps_number(r, f[7], "Inode", &row->inode);
+	if (!tcps_number(r, f[6], "UID", &row->uid) ||
+	    !tcps_number(r, f[7], "Inode", &row->inode))
+		return false;
+	/* uid_t is 32 bits, and (uid_t)-1 is no user. */
+	if (row->uid >= 0xffffffffULL)
+		return tcps_bad(r, "bad UID %llu: a user id is below 4294967295",
+				row->uid);
+	row->has_timer = row->has_idle = false;
+	if (r->version < 2)
+		return true;
+	return tcps_parse_timer(r, f[8], row) && tcps_parse_idle(r, f[9], row);
 }
 
 /* "tcpstates 1: TCP sockets of net namespace 4026531840" */
@@ -188,13 +217,13 @@ static bool tcps_read_title(struct tcps_reader *r)
 	char *f[8], *colon;
 	size_t n, i;
 
-	if (!tcps_read_line(r)) {
-		if (!r->status)
+	if (!tcps_lines_next(&r->in)) {
+		if (!r->in.status)
 			tcps_eof(r, "the file is empty: expected the line '%s %d: TCP sockets of net namespace N'",
 				 TCPSTATES_MAGIC, TCPSTATES_FORMAT_VERSION);
 		return false;
 	}
-	n = tcps_split(r->line, f, 8);
+	n = tcps_split(r->in.line, f, 8);
 	if (!n || strcmp(f[0], TCPSTATES_MAGIC))
 		return tcps_bad(r, "not a tcpstates file: the first line does not start with '%s'",
 				TCPSTATES_MAGIC);
@@ -209,6 +238,7 @@ static bool tcps_read_title(struct tcps_reader *r)
 		return tcps_bad(r, "unsupported format version %s, this tool reads %d to %d",
 				f[1], TCPSTATES_FORMAT_VERSION_MIN,
 				TCPSTATES_FORMAT_VERSION);
+	r->version = (unsigned int)version;
 	if (n != 8 || !tcps_parse_u64(f[7], &r->netns))
 		goto malformed;
 	for (i = 0; i < ARRAY_SIZE(words); i++)
@@ -228,43 +258,51 @@ static bool tcps_read_columns(struct tcps_reader *r)
 		"Foreign", "Address", "State", "UID", "Inode"
 	};
 	const size_t want = ARRAY_SIZE(titles);
-	char *f[ARRAY_SIZE(titles)];
+	char *f[ARRAY_SIZE(titles) + 2];
 	size_t n, i;
 
-	if (!tcps_read_line(r)) {
-		if (!r->status)
+	if (!tcps_lines_next(&r->in)) {
+		if (!r->in.status)
 			tcps_eof(r, "unexpected end of file: no column titles");
 		return false;
 	}
-	n = tcps_split(r->line, f, want);
+	n = tcps_split(r->in.line, f, ARRAY_SIZE(f));
 	for (i = 0; i < want; i++)
 		if (i >= n || strcmp(f[i], titles[i]))
-			return tcps_bad(r, "expected the column titles 'Proto Recv-Q Send-Q Local Address Foreign Address State UID Inode'");
-	return true;
+			goto bad;
+	if (r->version < 2)
+		return true;
+	/* Format 2 appends two columns: they must be these. */
+	if (n >= want + 2 && !strcmp(f[want], "Timer") &&
+	    !strcmp(f[want + 1], "Idle"))
+		return true;
+bad:
+	return tcps_bad(r, "expected the column titles 'Proto Recv-Q Send-Q Local Address Foreign Address State UID Inode%s'",
+			r->version < 2 ? "" : " Timer Idle");
 }
 
 int tcps_reader_open(struct tcps_reader *r, const char *path)
 {
 	memset(r, 0, sizeof(*r));
 	if (!strcmp(path, "-")) {
-		r->name = "<stdin>";
-		r->fp = stdin;
+		r->in.name = "<stdin>";
+		r->in.fp = stdin;
 	} else {
-		r->name = path;
-		r->fp = fopen(path, "re");
-		if (!r->fp) {
+		r->in.name = path;
+		r->in.fp = fopen(path, "re");
+		if (!r->in.fp) {
 			int e = errno;
 
 			tcps_err("%s: %s", path, strerror(e));
 			if (e == ENOENT && !strcmp(path, TCPSTATES_PROC_PATH))
 				tcps_err("the tcpstates module is not loaded: run 'modprobe tcpstates' (or insmod tcpstates.ko)");
-			return r->status = TCPS_EXIT_RUNTIME;
+			return r->in.status = TCPS_EXIT_RUNTIME;
 		}
 		r->own_fp = true;
 	}
 	if (tcps_read_title(r))
 		tcps_read_columns(r);
-	return r->status;
+	return r->in.status;
 }
 
 /*
@@ -279,25 +317,25 @@ static void tcps_read_counts(struct tcps_reader *r)
 	char *f[3];
 	int id;
 
-	if (!tcps_read_line(r)) {
-		if (!r->status)
+	if (!tcps_lines_next(&r->in)) {
+		if (!r->in.status)
 			tcps_eof(r, "unexpected end of file: no counter block after the blank line");
 		return;
 	}
-	if (tcps_split(r->line, f, 3) != 2 ||
+	if (tcps_split(r->in.line, f, 3) != 2 ||
 	    strcmp(f[0], TCPSTATES_COUNT_TITLE) || strcmp(f[1], "Count")) {
 		tcps_bad(r, "expected '%s Count' after the blank line that ends the rows",
 			 TCPSTATES_COUNT_TITLE);
 		return;
 	}
 	for (;;) {
-		if (!tcps_read_line(r)) {
-			if (!r->status)
+		if (!tcps_lines_next(&r->in)) {
+			if (!r->in.status)
 				tcps_eof(r, "unexpected end of file: the counter block has no %s line",
 					 TCPSTATES_TOTAL_NAME);
 			return;
 		}
-		if (tcps_split(r->line, f, 3) != 2) {
+		if (tcps_split(r->in.line, f, 3) != 2) {
 			tcps_bad(r, "malformed counter line: expected a state name and a count");
 			return;
 		}
@@ -324,7 +362,7 @@ static void tcps_read_counts(struct tcps_reader *r)
 		}
 		seen |= TCPS_BIT(id);
 		r->block[id] = v;
-		r->block_line[id] = r->lineno;
+		r->block_line[id] = r->in.lineno;
 	}
 	for (id = TCPS_STATE_FIRST; id <= TCPS_STATE_LAST; id++) {
 		if (!(seen & TCPS_BIT(id))) {
@@ -339,26 +377,26 @@ static void tcps_read_counts(struct tcps_reader *r)
 		return;
 	}
 	r->block_total = v;
-	r->total_line = r->lineno;
-	if (tcps_read_line(r))
+	r->total_line = r->in.lineno;
+	if (tcps_lines_next(&r->in))
 		tcps_bad(r, "unexpected text after the %s line",
 			 TCPSTATES_TOTAL_NAME);
 }
 
 bool tcps_reader_next(struct tcps_reader *r, struct tcps_row *row)
 {
-	char *f[8];
+	char *f[10];
 	size_t n;
 
-	if (r->status || r->total_line)
+	if (r->in.status || r->total_line)
 		return false;
-	if (!tcps_read_line(r)) {
-		if (!r->status)
+	if (!tcps_lines_next(&r->in)) {
+		if (!r->in.status)
 			tcps_eof(r, "unexpected end of file: no counter block (a blank line, then '%s Count'): the file is truncated",
 				 TCPSTATES_COUNT_TITLE);
 		return false;
 	}
-	n = tcps_split(r->line, f, 8);
+	n = tcps_split(r->in.line, f, ARRAY_SIZE(f));
 	if (!n) {
 		tcps_read_counts(r);
 		return false;
@@ -380,14 +418,14 @@ int tcps_reader_check(const struct tcps_reader *r)
 	for (id = TCPS_STATE_FIRST; id <= TCPS_STATE_LAST; id++) {
 		if (r->block[id] == r->row_counts[id])
 			continue;
-		tcps_input_err(r->name, r->block_line[id],
+		tcps_input_err(r->in.name, r->block_line[id],
 			       "the counter block says %s %llu, but the rows have %llu",
 			       tcps_state_names[id], r->block[id],
 			       r->row_counts[id]);
 		rc = TCPS_EXIT_MALFORMED;
 	}
 	if (r->block_total != r->rows) {
-		tcps_input_err(r->name, r->total_line,
+		tcps_input_err(r->in.name, r->total_line,
 			       "the counter block says %s %llu, but there are %llu rows",
 			       TCPSTATES_TOTAL_NAME, r->block_total, r->rows);
 		rc = TCPS_EXIT_MALFORMED;
@@ -397,9 +435,7 @@ int tcps_reader_check(const struct tcps_reader *r)
 
 void tcps_reader_close(struct tcps_reader *r)
 {
-	if (r->own_fp && r->fp)
-		fclose(r->fp);
-	free(r->line);
-	r->fp = NULL;
-	r->line = NULL;
+	if (r->own_fp && r->in.fp)
+		fclose(r->in.fp);
+	r->in.fp = NULL;
 }

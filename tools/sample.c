@@ -11,13 +11,14 @@
 #include "reader.h"
 #include "sample.h"
 
-static void tcps_list_begin(const struct tcps_opts *o, unsigned long long netns)
+static void tcps_list_begin(const struct tcps_opts *o,
+			    const struct tcps_reader *r)
 {
 	if (o->format == TCPS_FMT_JSON) {
-		tcps_json_open(stdout, netns);
+		tcps_json_open(stdout, r->netns);
 		tcps_json_sockets_open(stdout);
 	} else if (!o->no_header) {
-		tcps_text_header(stdout);
+		tcps_text_header(stdout, r->version >= 2);
 	}
 }
 
@@ -56,7 +57,7 @@ int tcps_read_sample(const struct tcps_opts *o, bool list,
 		goto out;
 	s->netns = r.netns;
 	if (list)
-		tcps_list_begin(o, r.netns);
+		tcps_list_begin(o, &r);
 	while (tcps_reader_next(&r, &row)) {
 		if (filtering && !tcps_filter_match(&o->filter, &row))
 			continue;
@@ -65,7 +66,7 @@ int tcps_read_sample(const struct tcps_opts *o, bool list,
 		if (list)
 			tcps_list_row(o, &row, selected.total == 1);
 	}
-	rc = r.status;
+	rc = r.in.status;
 	if (rc)
 		goto out;
 	/* A disagreement is reported, but everything was read: show it. */

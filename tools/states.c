@@ -40,6 +40,19 @@ static const struct {
 	{ "big", TCPS_ALL_STATES & ~TCPS_BUCKET },
 };
 
+/*
+ * ss(8)'s other spellings (its scan_state() and sstate_namel[]): it
+ * prints CLOSE as "unconnected", and takes "syn-rcv" and "close" too.
+ */
+static const struct {
+	const char *word;
+	int id;
+} tcps_aliases[] = {
+	{ "unconnected", TCPS_CLOSE },
+	{ "close", TCPS_CLOSE },
+	{ "syn-rcv", TCPS_SYN_RECV },
+};
+
 int tcps_state_id(const char *name)
 {
 	int id;
@@ -116,6 +129,9 @@ unsigned int tcps_state_mask(const char *word)
 	for (i = 0; i < ARRAY_SIZE(tcps_groups); i++)
 		if (!strcasecmp(word, tcps_groups[i].word))
 			return tcps_groups[i].mask;
+	for (i = 0; i < ARRAY_SIZE(tcps_aliases); i++)
+		if (!strcasecmp(word, tcps_aliases[i].word))
+			return TCPS_BIT(tcps_aliases[i].id);
 	for (id = TCPS_STATE_FIRST; id <= TCPS_STATE_LAST; id++) {
 		if (!strcasecmp(word, tcps_state_word(id, buf)) ||
 		    tcps_loose_equal(word, tcps_state_names[id]))
@@ -153,6 +169,8 @@ void tcps_print_state_words(FILE *out, const char *indent)
 	tcps_wrap(out, indent, &col, "states:");
 	for (id = TCPS_STATE_FIRST; id <= TCPS_STATE_LAST; id++)
 		tcps_wrap(out, indent, &col, tcps_state_word(id, buf));
+	for (i = 0; i < ARRAY_SIZE(tcps_aliases); i++)
+		tcps_wrap(out, indent, &col, tcps_aliases[i].word);
 	fputc('\n', out);
 	col = 0;
 	tcps_wrap(out, indent, &col, "groups:");

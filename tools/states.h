@@ -14,6 +14,14 @@
 #define TCPS_ALL_STATES	\
 	(((1u << (TCPS_STATE_LAST + 1)) - 1) & ~((1u << TCPS_STATE_FIRST) - 1))
 
+/*
+ * ss(8)'s default set for TCP when no state word is given (its SS_CONN):
+ * all but listening, closed, time-wait and syn-recv.
+ */
+#define TCPS_SS_CONN	(TCPS_ALL_STATES & ~(TCPS_BIT(TCPS_LISTEN) | \
+			 TCPS_BIT(TCPS_CLOSE) | TCPS_BIT(TCPS_TIME_WAIT) | \
+			 TCPS_BIT(TCPS_SYN_RECV)))
+
 /* Room for a derived ss word: a '-' may be added before each character. */
 #define TCPS_WORD_MAX		(2 * TCPS_STATE_NAME_MAX + 1)
 

@@ -11,7 +11,7 @@ set -eu
 rows=$1
 tool=${TCPSTATES:-$(dirname "$0")/../tcpstates}
 
-"$tool" -s -H -f "$(dirname "$0")/fixtures/no-sockets.txt" |
+"$tool" -s -H --file "$(dirname "$0")/fixtures/no-sockets.txt" |
 awk -v rows="$rows" '
 $1 != "Total" { name[++n] = $1; next }
 END {
@@ -24,8 +24,8 @@ END {
 		count[st]++
 		if (i % 2) {
 			proto = "tcp6"
-			local = sprintf("[2001:db8::%x]:%d", i % 65536, 1024 + i % 50000)
-			peer = sprintf("[2001:db8:1::%x]:443", i % 65521)
+			local = sprintf("[2001:db8::%x]:%d", i % 65535 + 1, 1024 + i % 50000)
+			peer = sprintf("[2001:db8:1::%x]:443", i % 65521 + 1)
 		} else {
 			proto = "tcp"
 			local = sprintf("10.%d.%d.%d:%d", int(i / 65536) % 256,

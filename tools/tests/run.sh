@@ -67,6 +67,9 @@ make_inputs() {
 		>"$out/nul-byte.txt"
 	printf 'tcpstates 1: TCP sockets of net namespace 1\nProto Recv-Q Send-Q Local Address Foreign Address State UID Inode\ntcp 0 0 \033[31m1.2.3.4:1 5.6.7.8:2 LISTEN 0 0\n' \
 		>"$out/control-chars.txt"
+	# A line of 500 KB: refused at 4 KiB, never held whole.
+	{ printf 'tcpstates 1: TCP sockets of net namespace 1\nProto Recv-Q Send-Q Local Address Foreign Address State UID Inode\ntcp 0 0 '
+	  head -c 500000 /dev/zero | tr '\0' 1; printf '\n'; } >"$out/long-line.txt"
 	./gen-huge.sh "$HUGE_ROWS" >"$out/huge.txt"
 }
 
@@ -104,7 +107,7 @@ json_checks() {
 	keys='["proto","recv_q","send_q","local_address","local_port","remote_address","remote_port","state","uid","inode"]'
 	for f in normal every spacing extra-columns no-sockets; do
 		j=$out/$f.json
-		"${RUN[@]}" --json -f "fixtures/$f.txt" >"$j" 2>&1
+		"${RUN[@]}" --json --file "fixtures/$f.txt" >"$j" 2>&1
 		check "$fl: --json of $f.txt is one JSON document" \
 			jq -e -s 'length == 1 and (.[0] | type) == "object"' "$j"
 		check "$fl: --json of $f.txt: sockets, counts and total agree" \
@@ -132,48 +135,78 @@ json_checks() {
 		check "$fl: --json of $f.txt: the sockets are the file's rows" \
 			same_file "$out/$f.awk.rows" "$out/$f.json.rows"
 	done
-	"${RUN[@]}" --json -f fixtures/normal.txt >"$out/spec.json"
+	# Format 2: Timer and Idle as objects, the same figures as the file.
+	j=$out/format2.json
+	"${RUN[@]}" --json --file fixtures/format2.txt >"$j"
+	check "$fl: --json of format2.txt: every socket has timer and idle last" \
+		jq -e "[.sockets[] | keys_unsorted == $keys + [\"timer\", \"idle\"]] | all" "$j"
+	jq -r '.sockets[] | [.timer.name, .timer.seconds, .timer.retransmits,
+		.timer.probes, (.idle | if . == null then "-" else
+		"\(.received_seconds)/\(.sent_seconds)" end)] | join(" ")' "$j" \
+		>"$out/format2.json.timers"
+	# jq prints 0.5 for 0.500: the file's figures, as numbers, likewise.
+	awk -v OFMT=%.10g 'NR > 2 && NF == 0 { exit } NR > 2 {
+		split($9, t, /[()\/]/)
+		idle = $10
+		if (idle != "-") { split(idle, i, "/"); idle = (i[1] + 0) "/" (i[2] + 0) }
+		print t[1], t[2] + 0, t[3], t[4], idle }' fixtures/format2.txt \
+		>"$out/format2.awk.timers"
+	check "$fl: --json of format2.txt: timers and idle times are the file's" \
+		same_file "$out/format2.awk.timers" "$out/format2.json.timers"
+	"${RUN[@]}" --json --file fixtures/normal.txt >"$out/spec.json"
 	check "$fl: --json: the first socket of the sample reads as documented" \
 		equal '{"proto":"tcp","recv_q":0,"send_q":0,"local_address":"127.0.0.1","local_port":5001,"remote_address":"0.0.0.0","remote_port":0,"state":"LISTEN","uid":0,"inode":2100}' \
 		"$(jq -c '.sockets[0]' "$out/spec.json")"
-	"${RUN[@]}" --json -s -6 -f fixtures/every.txt >"$out/s.json"
+	"${RUN[@]}" --json -s -6 --file fixtures/every.txt >"$out/s.json"
 	check "$fl: --json -s: counts only, of the selected sockets" \
 		jq -e '(has("sockets") | not) and .total == 6 and .counts.LISTEN == 2' "$out/s.json"
-	"${RUN[@]}" --json -w 0.01 -c 3 -f fixtures/every.txt >"$out/w.json"
+	"${RUN[@]}" --json -w 0.01 -c 3 --file fixtures/every.txt >"$out/w.json"
 	check "$fl: --json -w: one document per sample" \
 		jq -e -s 'length == 3 and .[0].delta == null and
 			.[2].total_delta == 0 and ([.[].sample] == [1, 2, 3])' "$out/w.json"
 }
 
-# The text exposition format, line by line, and what the metrics say.
+# The text exposition format, line by line, and what the metrics say:
+# every state once, adding up to the file's Total; the transition
+# counters as in the file; then promtool, the format's own checker.
 prom_checks() {
-	local fl=$1 f args labels
+	local fl=$1 f args labels total
 	labels=$(uapi_names | tr '[:upper:]' '[:lower:]' | paste -sd ' ')
-	for args in "-f fixtures/every.txt" "-f fixtures/no-sockets.txt" \
-		    "-6 --sport 6001 -f fixtures/every.txt"; do
+	for args in "--file fixtures/every.txt" "--file fixtures/no-sockets.txt" \
+		    "-6 --sport 6001 --file fixtures/every.txt" \
+		    "--file fixtures/format2.txt --transitions-file fixtures/transitions.txt" \
+		    "state connected --file fixtures/format2.txt --transitions-file fixtures/transitions-unobserved.txt"; do
 		f=$out/prom.txt
 		# shellcheck disable=SC2086 # split on purpose
 		"${RUN[@]}" --prometheus $args >"$f"
 		check "$fl: --prometheus $args: exit status 0" equal 0 "$?"
+		# shellcheck disable=SC2086 # split on purpose
+		total=$("${RUN[@]}" -s -H ${args%% --transitions-file*} 2>/dev/null |
+			awk '$1 == "Total" { print $2 }')
 		# shellcheck disable=SC2016 # an awk program
 		check "$fl: --prometheus $args: every line is valid exposition text" \
-			awk -v labels="$labels" '
+			awk -v labels="$labels" -v total="$total" '
 			function fail(why) { print "line " NR ": " why ": " $0; bad = 1 }
 			/^# HELP [a-zA-Z_:][a-zA-Z0-9_:]* [^ ]/ { help[$3] = 1; next }
-			/^# TYPE [a-zA-Z_:][a-zA-Z0-9_:]* gauge$/ {
+			/^# TYPE [a-zA-Z_:][a-zA-Z0-9_:]* (gauge|counter)$/ {
 				if (!($3 in help)) fail("TYPE before HELP")
+				if (($4 == "counter") != ($3 ~ /_total$/)) fail("a counter, and only a counter, ends in _total")
 				type[$3] = 1; next }
 			/^[a-zA-Z_:][a-zA-Z0-9_:]*\{([a-zA-Z_][a-zA-Z0-9_]*="[^"\\]*",)*[a-zA-Z_][a-zA-Z0-9_]*="[^"\\]*"\} [0-9]+$/ {
 				name = $1; sub(/\{.*/, "", name)
 				if (!(name in type)) fail("sample before its TYPE")
 				if (!match($0, /netns="[0-9]+"/)) fail("no netns label")
-				if (name == "node_tcp_connection_states") {
+				series = $0; sub(/ [0-9]+$/, "", series)
+				if (key[series]++) fail("a series twice")
+				if (name == "tcpstates_sockets") {
 					if (!match($0, /state="[a-z_0-9]+"/)) { fail("no state label"); next }
 					st = substr($0, RSTART + 7, RLENGTH - 8)
 					seen[st]++; sum += $NF
-				} else if (name == "tcpstates_sockets_total") {
-					total = $NF; ntotal++
-				} else fail("unexpected metric")
+				} else if (name == "tcpstates_transitions_total") {
+					if (!match($0, /from="[a-z_0-9]+",to="[a-z_0-9]+"/)) fail("no from and to")
+				} else if (name !~ /^tcpstates_transition_hook_(attached|missed_total)$/) {
+					fail("unexpected metric")
+				}
 				next }
 			{ fail("not exposition text") }
 			END {
@@ -181,35 +214,46 @@ prom_checks() {
 				for (i = 1; i <= n; i++)
 					if (seen[want[i]] != 1) fail("state " want[i] " present " seen[want[i]] + 0 " times")
 				for (st in seen) if (index(" " labels " ", " " st " ") == 0) fail("unknown state " st)
-				if (ntotal != 1) fail("tcpstates_sockets_total " ntotal " times")
-				if (sum != total) fail("states add up to " sum ", total says " total)
+				if (sum != total) fail("states add up to " sum ", the file says " total)
 				exit bad }' "$f"
+		if [ -n "$PROMTOOL" ]; then
+			# shellcheck disable=SC2016 # sh -c's program
+			check "$fl: --prometheus $args: promtool check metrics finds nothing" \
+				sh -c '"$1" check metrics <"$2" 2>&1 | tee /dev/stderr | grep -q . && exit 1; exit 0' - "$PROMTOOL" "$f"
+		fi
 	done
+	# The transition counters are the file's pairs, one for one.
+	"${RUN[@]}" --prometheus --file fixtures/format2.txt \
+		--transitions-file fixtures/transitions.txt >"$f"
+	check "$fl: --prometheus: tcpstates_transitions_total is the file's From To Count" \
+		same_file <(awk '/^From/ { on = 1; next } on { print tolower($1), tolower($2), $3 }' \
+				fixtures/transitions.txt) \
+			<(sed -n 's/^tcpstates_transitions_total{netns="[0-9]*",from="\([a-z_0-9]*\)",to="\([a-z_0-9]*\)"} /\1 \2 /p' "$f")
 }
 
 huge_checks() {
 	local fl=$1 h=$out/huge.txt want
-	"${RUN[@]}" -s -f "$h" >"$out/huge.s"
+	"${RUN[@]}" -s --file "$h" >"$out/huge.s"
 	check "$fl: huge ($HUGE_ROWS rows): -s exits 0" equal 0 "$?"
 	sed -n '/^State/,$p' "$h" >"$out/huge.block"
 	check "$fl: huge: -s is the file's counter block" same_file "$out/huge.block" "$out/huge.s"
 	want=$(awk '$6 == "ESTABLISHED" && $1 == "tcp6"' "$h" | wc -l)
 	check "$fl: huge: -6 state established selects the rows awk finds" \
-		equal "$want" "$("${RUN[@]}" -H -6 state established -f "$h" | wc -l)"
+		equal "$want" "$("${RUN[@]}" -H -6 state established --file "$h" | wc -l)"
 	want=$(awk '$4 ~ /:1024$/' "$h" | wc -l)
 	check "$fl: huge: --sport 1024 -s counts the rows awk finds" \
-		equal "$want" "$("${RUN[@]}" --sport 1024 -s -f "$h" | awk '$1 == "Total" { print $2 }')"
+		equal "$want" "$("${RUN[@]}" --sport 1024 -s --file "$h" | awk '$1 == "Total" { print $2 }')"
 	[ "$fl" = valgrind ] && return	# the rest is slow under valgrind
 	check "$fl: huge: every row is listed" \
-		equal "$HUGE_ROWS" "$("${RUN[@]}" -H -f "$h" | wc -l)"
+		equal "$HUGE_ROWS" "$("${RUN[@]}" -H --file "$h" | wc -l)"
 	check "$fl: huge: --json has every socket" \
-		equal "$HUGE_ROWS" "$("${RUN[@]}" --json -f "$h" | jq '.sockets | length')"
+		equal "$HUGE_ROWS" "$("${RUN[@]}" --json --file "$h" | jq '.sockets | length')"
 	check "$fl: huge: read from stdin" \
-		same_file "$out/huge.block" <("${RUN[@]}" -s -f - <"$h")
+		same_file "$out/huge.block" <("${RUN[@]}" -s --file - <"$h")
 	if [ "$fl" = plain ]; then
 		# Streaming: 8 MB of address space for a 20 MB file and more.
 		check "$fl: huge: streams in 8 MB of address space" \
-			bash -c 'ulimit -v 8192 && "$@" >/dev/null' - "${RUN[@]}" -H -f "$h"
+			bash -c 'ulimit -v 8192 && "$@" >/dev/null' - "${RUN[@]}" -H --file "$h"
 	fi
 }
 
@@ -225,7 +269,7 @@ watch_checks() {
 		done
 	) &
 	writer=$!
-	timeout 60 "${RUN[@]}" -w 0.01 -c 3 -f "$fifo" >"$out/watch-fifo.out" 2>&1
+	timeout 60 "${RUN[@]}" -w 0.01 -c 3 --file "$fifo" >"$out/watch-fifo.out" 2>&1
 	check "$fl: --watch on a changing file: exit status 0" equal 0 "$?"
 	check "$fl: --watch on a changing file: counts and deltas" \
 		same_file golden/watch-fifo.out "$out/watch-fifo.out"
@@ -234,7 +278,7 @@ watch_checks() {
 
 	# SIGINT ends a watch with status 0 after whole samples.  The signal
 	# goes only once the first sample is out: the handler is set by then.
-	"${RUN[@]}" -w 0.05 -f fixtures/every.txt >"$out/watch-int.out" 2>&1 &
+	"${RUN[@]}" -w 0.05 --file fixtures/every.txt >"$out/watch-int.out" 2>&1 &
 	pid=$!
 	for ((i = 0; i < 200; i++)); do
 		grep -q '^Total' "$out/watch-int.out" && break
@@ -284,7 +328,7 @@ fuzz_checks() { # FLAVOUR COUNT
 			;;
 		esac
 		# shellcheck disable=SC2086 # split on purpose
-		"${RUN[@]}" ${modes[i % ${#modes[@]}]} -f "$f" >/dev/null 2>"$out/fuzz.err"
+		"${RUN[@]}" ${modes[i % ${#modes[@]}]} --file "$f" >/dev/null 2>"$out/fuzz.err"
 		rc=$?
 		if { [ "$rc" -ne 0 ] && [ "$rc" -ne 3 ]; } ||
 		   grep -q 'Sanitizer\|runtime error' "$out/fuzz.err" ||
@@ -326,20 +370,22 @@ guest_checks() {
 	check "guest.sh: dash -n" dash -n guest.sh
 	guest() { # FD3-FILE SS-DATA JQ
 		PATH=$PWD/$bb JQ=$3 TCPSTATES=$PWD/../tcpstates \
-			SS=$PWD/fake-ss.sh FAKE_SS_DATA=$2 \
+			SS=$PWD/fake-ss.sh FAKE_SS_DATA=$2 SS_EXPRESSIONS=none \
 			TCPSTATES_FILE=guest-fixture/tcpstates.txt \
 			"$dash" guest.sh 3>"$1" >"$1.console" 2>&1
 	}
 	guest "$out/guest.ok" guest-fixture/ss.txt jq
 	rc=$?
 	check "guest.sh: against a matching ss: exit status 0" equal 0 "$rc"
-	check "guest.sh: against a matching ss: 13 ok, nothing else" \
-		equal "13 13" "$(grep -c '^ok ' "$out/guest.ok") $(wc -l <"$out/guest.ok")"
+	check "guest.sh: against a matching ss: 21 ok, nothing else" \
+		equal "21 21" "$(grep -c '^ok ' "$out/guest.ok") $(wc -l <"$out/guest.ok")"
 	guest "$out/guest.wrong" guest-fixture/ss-wrong.txt jq
 	rc=$?
 	check "guest.sh: against an ss that differs: exit status 1" equal 1 "$rc"
-	check "guest.sh: against an ss that differs: only time-wait is not ok" \
-		equal "not ok tcpstates-tool: state time-wait: tcpstates -H pairs equal ss -tanH pairs" \
+	check "guest.sh: against an ss that differs: only what shows time-wait is not ok" \
+		equal "not ok tcpstates-tool: state time-wait: tcpstates -H pairs equal ss -tanH pairs
+not ok tcpstates-tool: tcpstates -taH: the sockets of ss -taH
+not ok tcpstates-tool: tcpstates -tanH: the sockets of ss -tanH" \
 		"$(grep -v '^ok ' "$out/guest.wrong")"
 	guest "$out/guest.nojq" guest-fixture/ss.txt /nonexistent/jq
 	rc=$?
@@ -348,7 +394,7 @@ guest_checks() {
 		grep -q 'no jq' "$out/guest.nojq.console"
 	printf 'tcpstates 1: TCP sockets of net namespace 1\n' >"$out/guest-truncated.txt"
 	PATH=$PWD/$bb TCPSTATES=$PWD/../tcpstates SS=$PWD/fake-ss.sh \
-		FAKE_SS_DATA=guest-fixture/ss.txt \
+		FAKE_SS_DATA=guest-fixture/ss.txt SS_EXPRESSIONS=none \
 		TCPSTATES_FILE=$out/guest-truncated.txt \
 		"$dash" guest.sh 3>"$out/guest.bad" >/dev/null 2>&1
 	check "guest.sh: a broken file fails (a)" \
@@ -365,9 +411,20 @@ static_checks() {
 	fi
 	check "man page: groff -man -ww reports nothing" \
 		bash -c '! groff -man -ww -z -t ../tcpstates.8 2>&1 | grep .'
-	for a in NAME SYNOPSIS DESCRIPTION OPTIONS '"STATE FILTERS"' OUTPUT \
-		 '"EXIT STATUS"' FILES EXAMPLES '"SEE ALSO"'; do
+	for a in NAME SYNOPSIS DESCRIPTION OPTIONS '"STATE FILTERS"' \
+		 EXPRESSIONS OUTPUT STATES '"EXIT STATUS"' FILES EXAMPLES '"SEE ALSO"'; do
 		check "man page: has section $a" grep -qx ".SH $a" ../tcpstates.8
+	done
+	# Its STATES are --explain's paragraphs, word for word.
+	check "man page: STATES says what --explain says" same_file \
+		<(../tcpstates --explain | tr -s ' ' '\n' | grep .) \
+		<(sed -n '/^\.SH STATES$/,/^\.SH "EXIT STATUS"$/p' ../tcpstates.8 |
+			sed -e '1,4d' -e '$d' -e '/^\.TP$/d' -e 's/^\.B //' \
+			    -e 's/\\-/-/g' -e 's/\\&//g' -e 's/\\\\/\\/g' |
+			tr -s ' ' '\n' | grep .)
+	# Every long option of --help is in the man page.
+	for a in $(../tcpstates --help | grep -o -- '--[a-z][a-z0-9-]*' | sort -u); do
+		check "man page: documents $a" grep -q -- "${a//-/\\\\-}" ../tcpstates.8
 	done
 	rm -rf "$out/root"
 	check "make install PREFIX=/usr/local DESTDIR=..." \
@@ -380,7 +437,7 @@ static_checks() {
 	check "static: no program interpreter" \
 		bash -c '! readelf -l ../tcpstates-static | grep -q "program interpreter"'
 	check "static: reads the sample" \
-		same_file golden/normal.out <(../tcpstates-static -f fixtures/normal.txt)
+		same_file golden/normal.out <(../tcpstates-static --file fixtures/normal.txt)
 	# The uapi list is the only list of state names in the tool.
 	local name hits=""
 	for name in $(uapi_names); do
@@ -394,6 +451,8 @@ check "-V prints dkms.conf's version" \
 	equal "tcpstates $version (reads format versions 1 to 2)" "$(../tcpstates -V)"
 need jq jq
 need valgrind valgrind
+PROMTOOL=${PROMTOOL:-$(command -v promtool || true)}
+check "promtool is available (PROMTOOL=\$(tests/promtool.sh))" test -n "$PROMTOOL"
 need busybox busybox
 make_inputs
 suite plain ../tcpstates
