@@ -115,6 +115,22 @@ for gt_word in established syn-sent syn-recv fin-wait-1 fin-wait-2 \
 	fi
 done
 
+# The sockets and states of tcpstates' mine.raw and ss's ss.raw (ss:
+# State Recv-Q Send-Q Local Peer, in its own state words), sorted, into
+# mine and theirs; bound (CLOSE) rows left out on both sides.
+gt_socket_sets() {
+	awk "$gt_norm"' $6 != "CLOSE" { print norm($4), norm($5), $6 }' \
+		"$gt_tmp/mine.raw" | sort >"$gt_tmp/mine"
+	awk "$gt_norm"' BEGIN {
+		split("ESTAB ESTABLISHED SYN-SENT SYN_SENT SYN-RECV SYN_RECV " \
+		      "FIN-WAIT-1 FIN_WAIT1 FIN-WAIT-2 FIN_WAIT2 TIME-WAIT " \
+		      "TIME_WAIT CLOSE-WAIT CLOSE_WAIT LAST-ACK LAST_ACK " \
+		      "LISTEN LISTEN CLOSING CLOSING", w, " ")
+		for (i = 1; i in w; i += 2) name[w[i]] = w[i + 1] }
+		$1 in name { print norm($4), norm($5), name[$1] }' \
+		"$gt_tmp/ss.raw" | sort >"$gt_tmp/theirs"
+}
+
 # (d) ss's flags mean what they mean to ss: the sockets of "tcpstates
 # FLAGS" are those of "ss FLAGS" (the state each shows, compared too).
 # Bound (CLOSE) rows are left out: Debian 12's ss never lists them, 13's
@@ -128,17 +144,7 @@ for gt_flags in -tH -taH -tlH -tanH -tnoeH -4tlH -6taH "-tHf inet6"; do
 		echo "tcpstates or ss $gt_flags failed"
 		continue
 	fi
-	awk "$gt_norm"' $6 != "CLOSE" { print norm($4), norm($5), $6 }' \
-		"$gt_tmp/mine.raw" | sort >"$gt_tmp/mine"
-	# ss: State Recv-Q Send-Q Local Peer, its own state words.
-	awk "$gt_norm"' BEGIN {
-		split("ESTAB ESTABLISHED SYN-SENT SYN_SENT SYN-RECV SYN_RECV " \
-		      "FIN-WAIT-1 FIN_WAIT1 FIN-WAIT-2 FIN_WAIT2 TIME-WAIT " \
-		      "TIME_WAIT CLOSE-WAIT CLOSE_WAIT LAST-ACK LAST_ACK " \
-		      "LISTEN LISTEN CLOSING CLOSING", w, " ")
-		for (i = 1; i in w; i += 2) name[w[i]] = w[i + 1] }
-		$1 in name { print norm($4), norm($5), name[$1] }' \
-		"$gt_tmp/ss.raw" | sort >"$gt_tmp/theirs"
+	gt_socket_sets
 	echo "guest: $gt_flags: $(wc -l <"$gt_tmp/mine") sockets from tcpstates, $(wc -l <"$gt_tmp/theirs") from ss"
 	if [ -s "$gt_tmp/mine" ] && cmp -s "$gt_tmp/mine" "$gt_tmp/theirs"; then
 		gt_ok "$gt_name"
@@ -167,16 +173,7 @@ elif [ -r "$SS_EXPRESSIONS" ]; then
 			echo "guest: expression '$gt_expr' failed: $(head -c 300 "$gt_tmp/err")"
 			continue
 		fi
-		awk "$gt_norm"' $6 != "CLOSE" { print norm($4), norm($5), $6 }' \
-			"$gt_tmp/mine.raw" | sort >"$gt_tmp/mine"
-		awk "$gt_norm"' BEGIN {
-			split("ESTAB ESTABLISHED SYN-SENT SYN_SENT SYN-RECV SYN_RECV " \
-			      "FIN-WAIT-1 FIN_WAIT1 FIN-WAIT-2 FIN_WAIT2 TIME-WAIT " \
-			      "TIME_WAIT CLOSE-WAIT CLOSE_WAIT LAST-ACK LAST_ACK " \
-			      "LISTEN LISTEN CLOSING CLOSING", w, " ")
-			for (i = 1; i in w; i += 2) name[w[i]] = w[i + 1] }
-			$1 in name { print norm($4), norm($5), name[$1] }' \
-			"$gt_tmp/ss.raw" | sort >"$gt_tmp/theirs"
+		gt_socket_sets
 		if ! cmp -s "$gt_tmp/mine" "$gt_tmp/theirs"; then
 			gt_bad=$((gt_bad + 1))
 			echo "guest: expression '$gt_expr': tcpstates and ss differ:"
