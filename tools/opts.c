@@ -32,7 +32,7 @@ enum {
 	TCPS_OPT_EXPLAIN,
 };
 
-static const char tcps_short_opts[] = ":46f:tanloesHw:c:hV";
+static const char tcps_short_opts[] = ":46f:tanloepsHw:c:hV";
 
 static const struct option tcps_long_opts[] = {
 	{ "ipv4", no_argument, NULL, '4' },
@@ -44,6 +44,7 @@ static const struct option tcps_long_opts[] = {
 	{ "listening", no_argument, NULL, 'l' },
 	{ "options", no_argument, NULL, 'o' },
 	{ "extended", no_argument, NULL, 'e' },
+	{ "processes", no_argument, NULL, 'p' },
 	{ "sport", required_argument, NULL, TCPS_OPT_SPORT },
 	{ "dport", required_argument, NULL, TCPS_OPT_DPORT },
 	{ "summary", no_argument, NULL, 's' },
@@ -82,6 +83,8 @@ static void tcps_usage(FILE *out)
 	      "  -l, --listening     ss's: listening and closed (bound) sockets only\n"
 	      "  -n, -o, -e          ss's --numeric, --options and --extended: what\n"
 	      "                      this tool always shows (accepted, no effect)\n"
+	      "  -p, --processes     the processes holding each socket, as ss -p\n"
+	      "                      shows them (another user's: root only)\n"
 	      "EXPRESSION: ss's filter, e.g. 'dport = :443 or src 10.0.0.0/8', with\n"
 	      "  src/dst ADDR[/PREFIX][:PORT], sport/dport [OP] [:]PORT (OP = != < > <=\n"
 	      "  >= or eq ne lt gt le ge), and, or, not, !, ( ); see tcpstates(8)\n"
@@ -414,6 +417,7 @@ int tcps_parse_args(struct tcps_opts *o, int argc, char **argv)
 
 	memset(o, 0, sizeof(*o));
 	o->file = TCPSTATES_PROC_PATH;
+	o->proc_dir = "/proc";
 	tcps_filter_init(&o->filter);
 
 	opterr = 0;
@@ -502,6 +506,9 @@ int tcps_parse_args(struct tcps_opts *o, int argc, char **argv)
 		case 'n':
 		case 'o':
 		case 'e':
+			break;
+		case 'p':
+			o->processes = true;
 			break;
 		case 'h':
 			tcps_usage(stdout);

@@ -28,6 +28,8 @@ struct tcps_opts {
 	bool no_header;			/* -H */
 	bool watch;			/* -w */
 	unsigned int explain;		/* --explain: the states to explain */
+	bool processes;			/* -p: each socket's owners */
+	const char *proc_dir;		/* where -p looks: /proc */
 	struct timespec interval;
 	unsigned long long count;	/* -c; 0: until interrupted */
 };

@@ -46,8 +46,12 @@ static void tcps_json_timers(FILE *out, const struct tcps_row *row)
 		row->idle_snd_ms / 1000, row->idle_snd_ms % 1000);
 }
 
-void tcps_json_row(FILE *out, const struct tcps_row *row, bool first)
+void tcps_json_row(FILE *out, const struct tcps_row *row, bool first,
+		   const struct tcps_owners *owners)
 {
+	const struct tcps_owner *w;
+	size_t n;
+
 	fprintf(out, "%s\n{\"proto\":\"%s\",\"recv_q\":%llu,\"send_q\":%llu,",
 		first ? "" : ",", row->v6 ? "tcp6" : "tcp",
 		row->recv_q, row->send_q);
@@ -59,6 +63,11 @@ void tcps_json_row(FILE *out, const struct tcps_row *row, bool first)
 		tcps_state_names[row->state], row->uid, row->inode);
 	if (row->has_timer)
 		tcps_json_timers(out, row);
+	if (owners) {
+		w = tcps_owners_find(owners, row->inode, &n);
+		fputs(",\"users\":", out);
+		tcps_owners_json(out, w, n);
+	}
 	fputc('}', out);
 }
 

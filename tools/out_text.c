@@ -11,14 +11,16 @@
 #define TCPS_W_ADDR	23
 #define TCPS_W_TIMER	23
 
-void tcps_text_header(FILE *out, bool timers)
+void tcps_text_header(FILE *out, bool timers, bool owners)
 {
 	fprintf(out, "%-5s %6s %6s %-*s %-*s %-*s %8s %10s",
 		"Proto", "Recv-Q", "Send-Q", TCPS_W_ADDR, "Local Address",
 		TCPS_W_ADDR, "Foreign Address", TCPS_STATE_NAME_MAX, "State",
 		"UID", "Inode");
 	if (timers)
-		fprintf(out, " %-*s %s", TCPS_W_TIMER, "Timer", "Idle");
+		fprintf(out, " %-*s %-4s", TCPS_W_TIMER, "Timer", "Idle");
+	if (owners)
+		fputs(" Process", out);
 	fputc('\n', out);
 }
 
@@ -65,8 +67,12 @@ static void tcps_text_endpoint(FILE *out, const struct tcps_endpoint *ep,
 		fputc(' ', out);
 }
 
-void tcps_text_row(FILE *out, const struct tcps_row *row)
+void tcps_text_row(FILE *out, const struct tcps_row *row,
+		   const struct tcps_owners *owners)
 {
+	const struct tcps_owner *w;
+	size_t n;
+
 	fprintf(out, "%-5s %6llu %6llu", row->v6 ? "tcp6" : "tcp",
 		row->recv_q, row->send_q);
 	tcps_text_endpoint(out, &row->local, row->v6);
@@ -75,6 +81,12 @@ void tcps_text_row(FILE *out, const struct tcps_row *row)
 		tcps_state_names[row->state], row->uid, row->inode);
 	if (row->has_timer)
 		tcps_text_timers(out, row);
+	if (owners) {
+		w = tcps_owners_find(owners, row->inode, &n);
+		if (n)
+			fputc(' ', out);
+		tcps_owners_print(out, w, n);
+	}
 	fputc('\n', out);
 }
 

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "owners.h"
 #include "reader.h"
 #include "trans.h"
 
@@ -18,8 +19,10 @@ struct tcps_counts {
 };
 
 /* The table, laid out as the module lays it out; @timers: format 2's. */
-void tcps_text_header(FILE *out, bool timers);
-void tcps_text_row(FILE *out, const struct tcps_row *row);
+/* @owners: -p's, or NULL; a Process column then ends each row. */
+void tcps_text_header(FILE *out, bool timers, bool owners);
+void tcps_text_row(FILE *out, const struct tcps_row *row,
+		   const struct tcps_owners *owners);
 void tcps_text_counts(FILE *out, const struct tcps_counts *c, bool header);
 /* One --watch sample; @prev is NULL for the first. */
 void tcps_text_watch(FILE *out, const struct tcps_counts *c,
@@ -32,7 +35,8 @@ void tcps_text_watch(FILE *out, const struct tcps_counts *c,
  */
 void tcps_json_open(FILE *out, unsigned long long netns);
 void tcps_json_sockets_open(FILE *out);
-void tcps_json_row(FILE *out, const struct tcps_row *row, bool first);
+void tcps_json_row(FILE *out, const struct tcps_row *row, bool first,
+		   const struct tcps_owners *owners);
 void tcps_json_sockets_close(FILE *out);
 void tcps_json_counts(FILE *out, const struct tcps_counts *c);
 void tcps_json_close(FILE *out);

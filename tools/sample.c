@@ -11,6 +11,9 @@
 #include "reader.h"
 #include "sample.h"
 
+/* -p's owners: scanned once per sample, before the file is read. */
+static struct tcps_owners tcps_owners;
+
 static void tcps_list_begin(const struct tcps_opts *o,
 			    const struct tcps_reader *r)
 {
@@ -18,17 +21,19 @@ static void tcps_list_begin(const struct tcps_opts *o,
 		tcps_json_open(stdout, r->netns);
 		tcps_json_sockets_open(stdout);
 	} else if (!o->no_header) {
-		tcps_text_header(stdout, r->version >= 2);
+		tcps_text_header(stdout, r->version >= 2, o->processes);
 	}
 }
 
 static void tcps_list_row(const struct tcps_opts *o, const struct tcps_row *row,
 			  bool first)
 {
+	const struct tcps_owners *w = o->processes ? &tcps_owners : NULL;
+
 	if (o->format == TCPS_FMT_JSON)
-		tcps_json_row(stdout, row, first);
+		tcps_json_row(stdout, row, first, w);
 	else
-		tcps_text_row(stdout, row);
+		tcps_text_row(stdout, row, w);
 }
 
 static void tcps_list_end(const struct tcps_opts *o,
@@ -52,6 +57,15 @@ int tcps_read_sample(const struct tcps_opts *o, bool list,
 
 	memset(s, 0, sizeof(*s));
 	memset(&selected, 0, sizeof(selected));
+	/*
+	 * The processes first, then the file: a socket opened in between
+	 * shows without its owner, never an owner with a stale socket.
+	 */
+	if (list && o->processes) {
+		rc = tcps_owners_scan(&tcps_owners, o->proc_dir);
+		if (rc)
+			return rc;
+	}
 	rc = tcps_reader_open(&r, o->file);
 	if (rc)
 		goto out;
@@ -83,5 +97,6 @@ int tcps_read_sample(const struct tcps_opts *o, bool list,
 		tcps_list_end(o, &s->counts);
 out:
 	tcps_reader_close(&r);
+	tcps_owners_free(&tcps_owners);
 	return rc;
 }

@@ -17,12 +17,14 @@
 #   (d) with ss's flags (-t, -a, -l, -n, -o, -e, -4, -6, -f), the sockets
 #       and states tcpstates shows are those ss shows;
 #   (e) so with each expression of ss-expressions.txt (ss's filter
-#       language), one check for all of them.
+#       language), one check for all of them;
+#   (f) -p names, for each socket, the processes ss -p names.
 #
 # For tests of this script on the host, the environment may point it
 # elsewhere: TCPSTATES (the tool), SS, JQ, TCPSTATES_FILE (a file for
-# the tool and for (a) instead of /proc/tcpstates), and SS_EXPRESSIONS
-# (none: skip (e)).
+# the tool and for (a) instead of /proc/tcpstates), SS_EXPRESSIONS
+# (none: skip (e)) and SS_PROCESSES (none: skip (f), whose owners are
+# this machine's processes, not a file's).
 
 TCPSTATES=${TCPSTATES:-/bin/tcpstates}
 SS=${SS:-ss}
@@ -135,6 +137,15 @@ gt_socket_sets() {
 # FLAGS" are those of "ss FLAGS" (the state each shows, compared too).
 # Bound (CLOSE) rows are left out: Debian 12's ss never lists them, 13's
 # does when asked for all states.
+# Where the two releases' ss differ, tcpstates follows Debian 12's: from
+# iproute2 6.8 on, ss's default set (its SS_CONN, all but four states)
+# also holds its new kernel-only NEW_SYN_RECV bit, so "ss -t" lists
+# request sockets (SYN-RECV) that "ss -t" of 6.1 does not.
+gt_ss_ver=$("$SS" -V 2>/dev/null | sed -n 's/.*iproute2-\([0-9]*\)\.\([0-9]*\).*/\1 \2/p')
+gt_ss_requests=no
+# shellcheck disable=SC2086 # "MAJOR MINOR"
+[ -n "$gt_ss_ver" ] && [ "$(printf '%d%03d' $gt_ss_ver)" -ge 6008 ] &&
+	gt_ss_requests=yes
 for gt_flags in -tH -taH -tlH -tanH -tnoeH -4tlH -6taH "-tHf inet6"; do
 	gt_name="tcpstates $gt_flags: the sockets of ss $gt_flags"
 	# shellcheck disable=SC2086 # split on purpose
@@ -144,6 +155,11 @@ for gt_flags in -tH -taH -tlH -tanH -tnoeH -4tlH -6taH "-tHf inet6"; do
 		echo "tcpstates or ss $gt_flags failed"
 		continue
 	fi
+	case $gt_ss_requests$gt_flags in
+	yes*a* | yes*l*) ;;
+	yes*) { grep -v '^SYN-RECV ' "$gt_tmp/ss.raw" || :; } >"$gt_tmp/ss.req"
+		mv "$gt_tmp/ss.req" "$gt_tmp/ss.raw" ;;
+	esac
 	gt_socket_sets
 	echo "guest: $gt_flags: $(wc -l <"$gt_tmp/mine") sockets from tcpstates, $(wc -l <"$gt_tmp/theirs") from ss"
 	if [ -s "$gt_tmp/mine" ] && cmp -s "$gt_tmp/mine" "$gt_tmp/theirs"; then
@@ -186,6 +202,48 @@ elif [ -r "$SS_EXPRESSIONS" ]; then
 		[ "$gt_exprs" -ge 60 ] && [ "$gt_bad" -eq 0 ]
 else
 	gt_not_ok "ss expressions: $SS_EXPRESSIONS is readable"
+fi
+
+# (f) -p names the processes ss -p names, socket by socket: each
+# socket's users, sorted, from both; "-" for a socket no process holds
+# (a child not accepted yet).  Bound, timewait and SYN_RECV sockets are
+# left out: ss 6.1 lists no bound ones, and SYN_RECV are request
+# sockets in one, children in the other on some kernels.
+gt_name="tcpstates -tanpH: the processes of ss -tanpH"
+if [ "${SS_PROCESSES:-}" = none ]; then
+	echo "guest: no -p check (SS_PROCESSES=none)"
+elif gt_tcps -tanpH >"$gt_tmp/mine.raw" && "$SS" -tanpH >"$gt_tmp/ss.raw"; then
+	gt_users='
+	function users(s,    n, i, u, out) {
+		if (!match(s, /users:\(.*\)$/))
+			return "-"
+		s = substr(s, RSTART + 7, RLENGTH - 8)
+		n = split(s, u, /\),\(/)
+		for (i = 1; i <= n; i++) { gsub(/^\(|\)$/, "", u[i]); list[i] = u[i] }
+		for (i = 2; i <= n; i++)	# insertion sort: a handful
+			for (j = i; j > 1 && list[j] < list[j - 1]; j--) {
+				t = list[j]; list[j] = list[j - 1]; list[j - 1] = t }
+		out = list[1]
+		for (i = 2; i <= n; i++) out = out " " list[i]
+		return out
+	}'
+	awk "$gt_norm$gt_users"' $6 != "CLOSE" && $6 != "TIME_WAIT" &&
+		$6 != "SYN_RECV" { print norm($4), norm($5), users($0) }' \
+		"$gt_tmp/mine.raw" |
+		sort >"$gt_tmp/mine"
+	awk "$gt_norm$gt_users"' $1 != "UNCONN" && $1 != "TIME-WAIT" &&
+		$1 != "SYN-RECV" { print norm($4), norm($5), users($0) }' \
+		"$gt_tmp/ss.raw" | sort >"$gt_tmp/theirs"
+	echo "guest: -p: $(grep -vc ' -$' "$gt_tmp/mine") sockets with owners from tcpstates, $(grep -vc ' -$' "$gt_tmp/theirs") from ss"
+	if grep -q 'pid=' "$gt_tmp/mine" && cmp -s "$gt_tmp/mine" "$gt_tmp/theirs"; then
+		gt_ok "$gt_name"
+	else
+		gt_not_ok "$gt_name"
+		diff "$gt_tmp/mine" "$gt_tmp/theirs" | head -20
+	fi
+else
+	gt_not_ok "$gt_name"
+	echo "tcpstates or ss -tanpH failed"
 fi
 
 # (c) --json is one JSON document.

@@ -370,7 +370,7 @@ guest_checks() {
 	check "guest.sh: dash -n" dash -n guest.sh
 	guest() { # FD3-FILE SS-DATA JQ
 		PATH=$PWD/$bb JQ=$3 TCPSTATES=$PWD/../tcpstates \
-			SS=$PWD/fake-ss.sh FAKE_SS_DATA=$2 SS_EXPRESSIONS=none \
+			SS=$PWD/fake-ss.sh FAKE_SS_DATA=$2 SS_EXPRESSIONS=none SS_PROCESSES=none \
 			TCPSTATES_FILE=guest-fixture/tcpstates.txt \
 			"$dash" guest.sh 3>"$1" >"$1.console" 2>&1
 	}
@@ -394,7 +394,7 @@ not ok tcpstates-tool: tcpstates -tanH: the sockets of ss -tanH" \
 		grep -q 'no jq' "$out/guest.nojq.console"
 	printf 'tcpstates 1: TCP sockets of net namespace 1\n' >"$out/guest-truncated.txt"
 	PATH=$PWD/$bb TCPSTATES=$PWD/../tcpstates SS=$PWD/fake-ss.sh \
-		FAKE_SS_DATA=guest-fixture/ss.txt SS_EXPRESSIONS=none \
+		FAKE_SS_DATA=guest-fixture/ss.txt SS_EXPRESSIONS=none SS_PROCESSES=none \
 		TCPSTATES_FILE=$out/guest-truncated.txt \
 		"$dash" guest.sh 3>"$out/guest.bad" >/dev/null 2>&1
 	check "guest.sh: a broken file fails (a)" \
@@ -446,6 +446,47 @@ static_checks() {
 	check "no state name spelled out in the tool's sources" equal "" "$hits"
 }
 
+# -p against this machine's own processes: a listener a python3 process
+# holds, in a file made for its inode, against ss -p's view of it; then
+# as user nobody, who may not look into root's descriptors.
+processes_checks() {
+	local fx=$out/owned.txt port ino fd pid want theirs
+	coproc HOLDER { exec python3 -c 'import os, socket, time
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen()
+print(s.getsockname()[1], os.fstat(s.fileno()).st_ino, s.fileno(), flush=True)
+time.sleep(60)'; }
+	read -r port ino fd <&"${HOLDER[0]}"
+	pid=$HOLDER_PID
+	{
+		echo "tcpstates 2: TCP sockets of net namespace 1"
+		echo "Proto Recv-Q Send-Q Local Address Foreign Address State UID Inode Timer Idle"
+		echo "tcp 0 0 127.0.0.1:$port 0.0.0.0:* LISTEN 0 $ino off(0.000/0/0) -"
+		echo "tcp 0 0 127.0.0.1:1 127.0.0.1:2 TIME_WAIT 0 0 timewait(1.000/0/0) -"
+		printf '\nState Count\n'
+		uapi_names | awk '{ print $1, ($1 == "LISTEN" || $1 == "TIME_WAIT") }'
+		echo "Total 2"
+	} >"$fx"
+	want="users:((\"python3\",pid=$pid,fd=$fd))"
+	check "-p: the holder of a listener, as ss -p writes it" \
+		equal "$want" "$(../tcpstates -p -H --file "$fx" | head -1 | awk '{ print $NF }')"
+	theirs=$(ss -tlnpH "sport = :$port" | grep -o 'users:.*')
+	check "-p: the same as ss -tlnp says" equal "$want" "$theirs"
+	check "-p: a timewait socket (inode 0) has no owner" \
+		equal "-" "$(../tcpstates -p -H --file "$fx" | tail -1 | awk '{ print $NF }')"
+	check "-p --json: users, an array of command, pid, fd" \
+		equal "[{\"command\":\"python3\",\"pid\":$pid,\"fd\":$fd}] []" \
+		"$(../tcpstates -p --json --file "$fx" | jq -c '.sockets[].users' | paste -sd ' ')"
+	if command -v setpriv >/dev/null && [ "$(id -u)" = 0 ]; then
+		check "-p as nobody: root's process is not shown, and no error" \
+			equal "- 0" "$(setpriv --reuid=nobody --regid=nogroup --clear-groups \
+				../tcpstates -p -H --file "$fx" | head -1 | awk '{ print $NF }') $?"
+	fi
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+}
+
 version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' ../../dkms.conf)
 check "-V prints dkms.conf's version" \
 	equal "tcpstates $version (reads format versions 1 to 2)" "$(../tcpstates -V)"
@@ -472,6 +513,7 @@ else
 	not_ok "ASan+UBSan build exists (make -C tools asan)"
 fi
 guest_checks
+processes_checks
 static_checks
 
 echo "passed=$passed failed=$failed"
