@@ -215,6 +215,7 @@ if [ "${SS_PROCESSES:-}" = none ]; then
 elif gt_tcps -tanpH >"$gt_tmp/mine.raw" && "$SS" -tanpH >"$gt_tmp/ss.raw"; then
 	gt_users='
 	function users(s,    n, i, u, out) {
+		sub(/ +$/, "", s)	# ss pads its last column
 		if (!match(s, /users:\(.*\)$/))
 			return "-"
 		s = substr(s, RSTART + 7, RLENGTH - 8)
