@@ -72,6 +72,26 @@ done <<<"$results"
 # reported below as a missing DONE unless init somehow still finished.
 [ -z "$section" ] || [ -z "$done_rc" ] || fail "harness-protocol section '$section' has no END line"
 
+# One report is QEMU's, not the kernel's: under TCG, a PREEMPT_RT kernel's
+# threaded 8250 handler can lag its UART's transmit interrupts until the
+# kernel calls the line spurious ("irq 3: nobody cared", with a trace) and
+# polls the port instead; the results still arrive whole.  Such a block,
+# from that line to "Disabling IRQ #N", is set aside when its handler is
+# the 8250's, and said as a comment; any other spurious IRQ still fails.
+all_console_irqs=$(grep -c 'nobody cared' <<<"$console" || true)
+console=$(awk '
+	/irq [0-9]+: nobody cared/ { held = $0 "\n"; on = 1; next }
+	on { held = held $0 "\n" }
+	on && /Disabling IRQ #[0-9]+/ {
+		on = 0
+		if (held !~ /serial8250_interrupt/) printf "%s", held
+		next
+	}
+	!on { print }
+	END { if (on) printf "%s", held }' <<<"$console")
+serial_irq=$((all_console_irqs - $(grep -c 'nobody cared' <<<"$console" || true)))
+[ "$serial_irq" -eq 0 ] ||
+	echo "$tag# console: the serial port's IRQ was called spurious $serial_irq time(s) (QEMU TCG and a threaded 8250 handler), set aside"
 problems=$(grep -E 'BUG:|WARNING:|Oops|Kernel panic|KASAN|possible circular|suspicious RCU usage|self-detected stall|detected stalls|rcu: INFO|soft lockup|blocked for more than|general protection|Call Trace' <<<"$console" || true)
 
 clean_run=yes
