@@ -14,6 +14,7 @@
 #include "explain.h"
 #include "msg.h"
 #include "opts.h"
+#include "output_file.h"
 #include "sample.h"
 #include "watch.h"
 
@@ -82,12 +83,21 @@ int main(int argc, char **argv)
 		tcps_opts_free(&o);
 		return rc;
 	}
+	if (o.output) {
+		rc = tcps_output_begin(o.output);
+		if (rc) {
+			tcps_opts_free(&o);
+			return rc;
+		}
+	}
 	if (o.explain) {
 		tcps_explain(stdout, o.explain);
 		rc = TCPS_EXIT_OK;
 	} else {
 		rc = o.watch ? tcps_watch(&o) : tcps_once(&o);
 	}
+	if (o.output)
+		rc = tcps_output_end(o.output, rc);
 	tcps_opts_free(&o);
 	/* A full disk or a closed pipe must not pass for success. */
 	if (fflush(stdout) || ferror(stdout)) {

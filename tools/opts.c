@@ -30,6 +30,7 @@ enum {
 	TCPS_OPT_FILE,
 	TCPS_OPT_TRANS_FILE,
 	TCPS_OPT_EXPLAIN,
+	TCPS_OPT_OUTPUT,
 };
 
 static const char tcps_short_opts[] = ":46f:tanloepsHw:c:hV";
@@ -56,6 +57,7 @@ static const struct option tcps_long_opts[] = {
 	{ "file", required_argument, NULL, TCPS_OPT_FILE },
 	{ "transitions-file", required_argument, NULL, TCPS_OPT_TRANS_FILE },
 	{ "explain", no_argument, NULL, TCPS_OPT_EXPLAIN },
+	{ "output", required_argument, NULL, TCPS_OPT_OUTPUT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -105,6 +107,9 @@ static void tcps_usage(FILE *out)
 	      "                      until interrupted\n"
 	      "  -c, --count N       with --watch: stop after N samples\n"
 	      "      --file FILE     read FILE, not " TCPSTATES_PROC_PATH "; '-' is stdin\n"
+	      "      --output FILE   replace FILE with the output, whole or not at all\n"
+	      "                      (a temporary file beside it, renamed): for\n"
+	      "                      node_exporter's textfile directory\n"
 	      "      --explain [WORD]...\n"
 	      "                      what each state (or those WORD selects) means,\n"
 	      "                      and when to worry about it\n"
@@ -402,6 +407,8 @@ static int tcps_check_combination(const struct tcps_opts *o, bool count)
 		why = "--watch rereads the file, so it cannot read stdin";
 	else if (o->trans_file && o->format != TCPS_FMT_PROM)
 		why = "--transitions-file is read for --prometheus only";
+	else if (o->output && o->watch)
+		why = "--output writes one snapshot: not with --watch";
 	if (!why)
 		return -1;
 	tcps_err("%s", why);
@@ -487,6 +494,9 @@ int tcps_parse_args(struct tcps_opts *o, int argc, char **argv)
 			break;
 		case TCPS_OPT_EXPLAIN:
 			explain = true;
+			break;
+		case TCPS_OPT_OUTPUT:
+			o->output = optarg;
 			break;
 		case 't':
 			ss_mode = true;

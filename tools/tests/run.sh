@@ -433,6 +433,21 @@ static_checks() {
 		equal 755 "$(stat -c %a "$out/root/usr/local/bin/tcpstates")"
 	check "install: the man page in share/man/man8, mode 0644" \
 		equal 644 "$(stat -c %a "$out/root/usr/local/share/man/man8/tcpstates.8")"
+	check "install: the timer and service in lib/systemd/system, mode 0644" \
+		equal "644 644" "$(stat -c %a "$out/root/usr/local/lib/systemd/system/tcpstates-textfile."{service,timer} | paste -sd ' ')"
+	check "install: the service runs the installed binary" \
+		grep -qx 'ExecStart=/usr/local/bin/tcpstates --prometheus --output /var/lib/prometheus/node-exporter/tcpstates.prom' \
+		"$out/root/usr/local/lib/systemd/system/tcpstates-textfile.service"
+	if command -v systemd-analyze >/dev/null; then
+		# The units as installed, pointing at this build of the tool.
+		mkdir -p "$out/units"
+		sed "s|@BINDIR@|$PWD/..|" ../systemd/tcpstates-textfile.service.in \
+			>"$out/units/tcpstates-textfile.service"
+		cp ../systemd/tcpstates-textfile.timer "$out/units/"
+		check "systemd-analyze verify: the timer and the service" \
+			systemd-analyze verify --man=no "$out/units/tcpstates-textfile.service" \
+			"$out/units/tcpstates-textfile.timer"
+	fi
 	check "make static" make -s -C .. static
 	check "static: no program interpreter" \
 		bash -c '! readelf -l ../tcpstates-static | grep -q "program interpreter"'
