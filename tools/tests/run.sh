@@ -502,6 +502,28 @@ time.sleep(60)'; }
 	wait "$pid" 2>/dev/null
 }
 
+# --output: the file is the output, whole; a failed run keeps the old
+# one and leaves nothing beside it.
+output_checks() {
+	local f=$out/out.prom
+	rm -f "$f" "$f".tmp.*
+	../tcpstates --prometheus --file fixtures/format2.txt --output "$f"
+	check "--output: exit status 0" equal 0 "$?"
+	check "--output: the file is what stdout would have been" \
+		same_file "$f" <(../tcpstates --prometheus --file fixtures/format2.txt)
+	check "--output: mode 0644" equal 644 "$(stat -c %a "$f")"
+	../tcpstates --prometheus --file fixtures/bad-state.txt --output "$f" 2>/dev/null
+	check "--output: a malformed input fails (3)" equal 3 "$?"
+	check "--output: ... and the old file stays" \
+		same_file "$f" <(../tcpstates --prometheus --file fixtures/format2.txt)
+	check "--output: ... and no temporary file is left" \
+		equal "" "$(ls "$f".tmp.* 2>/dev/null)"
+	../tcpstates --file fixtures/normal.txt --output "$out/no/such/dir/x" 2>/dev/null
+	check "--output into a missing directory: exit status 1" equal 1 "$?"
+	../tcpstates -w 1 --file fixtures/normal.txt --output "$f" 2>/dev/null
+	check "--output with --watch: usage error" equal 2 "$?"
+}
+
 version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' ../../dkms.conf)
 check "-V prints dkms.conf's version" \
 	equal "tcpstates $version (reads format versions 1 to 2)" "$(../tcpstates -V)"
@@ -529,6 +551,7 @@ else
 fi
 guest_checks
 processes_checks
+output_checks
 static_checks
 
 echo "passed=$passed failed=$failed"
