@@ -105,7 +105,7 @@ cross_kernels=("${TCPS_CROSS_KERNELS[@]}")
 
 [ "$static" = no ] || step static "$out/static.log" tests/static.sh
 [ "$static" = no ] || step tools "$out/tools.log" sh -c \
-	'PROMTOOL=$(tests/promtool.sh || true); export PROMTOOL; make -s -C tools check'
+	'PROMTOOL=$(tests/prom-tool.sh promtool || true) NODE_EXPORTER=$(tests/prom-tool.sh node_exporter || true); export PROMTOOL NODE_EXPORTER; make -s -C tools check'
 must scenario-build make -C tests/scenario || finish
 must tools-static-build make -C tools static || finish
 must stress-build make -C tests/stress || finish

@@ -524,13 +524,61 @@ output_checks() {
 	check "--output with --watch: usage error" equal 2 "$?"
 }
 
+# The real node_exporter's textfile collector over three of our files in
+# one directory (IPv4, IPv6, everything): it must take every series of
+# each (none dropped as a duplicate), report no scrape error, and serve
+# the counts tcpstates -s gives.
+node_exporter_checks() {
+	local dir=$out/textfile port pid metrics n f
+	[ -n "$NODE_EXPORTER" ] || return
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	f=fixtures/format2.txt
+	../tcpstates --prometheus -4 --file $f --output "$dir/v4.prom"
+	../tcpstates --prometheus -6 --file $f --output "$dir/v6.prom"
+	../tcpstates --prometheus --file $f --transitions-file fixtures/transitions.txt \
+		--output "$dir/all.prom"
+	port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	"$NODE_EXPORTER" --collector.disable-defaults --collector.textfile \
+		--collector.textfile.directory="$dir" \
+		--web.listen-address="127.0.0.1:$port" >"$out/node_exporter.log" 2>&1 &
+	pid=$!
+	metrics=$(python3 - "$port" <<-'PY'
+		import sys, time, urllib.request
+		for _ in range(100):
+		    try:
+		        url = "http://127.0.0.1:%s/metrics" % sys.argv[1]
+		        print(urllib.request.urlopen(url, timeout=5).read().decode())
+		        break
+		    except OSError:
+		        time.sleep(0.1)
+	PY
+	)
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	check "node_exporter: scraped" grep -q '^node_textfile_scrape_error' <<<"$metrics"
+	check "node_exporter: no textfile scrape error" \
+		grep -qx 'node_textfile_scrape_error 0' <<<"$metrics"
+	n=$(grep -c '^tcpstates_sockets{' <<<"$metrics")
+	check "node_exporter: all 33 state series of the three files kept" equal 33 "$n"
+	check "node_exporter: the IPv4 file's established count is tcpstates -s -4's" \
+		equal "$(../tcpstates -s -H -4 --file $f | awk '$1 == "ESTABLISHED" { print $2 }')" \
+		"$(sed -n 's/^tcpstates_sockets{filter="-4",netns="[0-9]*",state="established"} //p' <<<"$metrics")"
+	check "node_exporter: the transition counters are served" \
+		equal "$(awk '/^From/ { on = 1; next } on' fixtures/transitions.txt | wc -l)" \
+		"$(grep -c '^tcpstates_transitions_total{' <<<"$metrics")"
+}
+
 version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' ../../dkms.conf)
 check "-V prints dkms.conf's version" \
 	equal "tcpstates $version (reads format versions 1 to 2)" "$(../tcpstates -V)"
 need jq jq
 need valgrind valgrind
 PROMTOOL=${PROMTOOL:-$(command -v promtool || true)}
-check "promtool is available (PROMTOOL=\$(tests/promtool.sh))" test -n "$PROMTOOL"
+check "promtool is available (PROMTOOL=\$(tests/prom-tool.sh promtool))" test -n "$PROMTOOL"
+NODE_EXPORTER=${NODE_EXPORTER:-$(command -v node_exporter || true)}
+check "node_exporter is available (NODE_EXPORTER=\$(tests/prom-tool.sh node_exporter))" \
+	test -n "$NODE_EXPORTER"
 need busybox busybox
 make_inputs
 suite plain ../tcpstates
@@ -552,6 +600,7 @@ fi
 guest_checks
 processes_checks
 output_checks
+node_exporter_checks
 static_checks
 
 echo "passed=$passed failed=$failed"
