@@ -7,9 +7,14 @@
  * selection, sample.c one pass over the file, watch.c --watch, out_*.c
  * the output formats.
  */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "explain.h"
 #include "msg.h"
@@ -17,6 +22,38 @@
 #include "output_file.h"
 #include "sample.h"
 #include "watch.h"
+
+/*
+ * -N NAME: into the namespace "ip netns add NAME" made, before any file
+ * is opened (the module shows the netns of the opener), as ss -N does.
+ * Only the network namespace: the paths stay this system's.
+ */
+static int tcps_enter_netns(const char *name)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (!*name || strchr(name, '/') || !strcmp(name, ".") ||
+	    !strcmp(name, "..")) {
+		tcps_err("bad network namespace name '%s'", name);
+		return TCPS_EXIT_USAGE;
+	}
+	snprintf(path, sizeof(path), "/run/netns/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		tcps_err("network namespace '%s': %s: %s", name, path,
+			 strerror(errno));
+		return TCPS_EXIT_RUNTIME;
+	}
+	if (setns(fd, CLONE_NEWNET)) {
+		tcps_err("network namespace '%s': %s%s", name, strerror(errno),
+			 errno == EPERM ? " (entering one needs root)" : "");
+		close(fd);
+		return TCPS_EXIT_RUNTIME;
+	}
+	close(fd);
+	return TCPS_EXIT_OK;
+}
 
 /*
  * The counts (those of a counter block that disagrees with the rows
@@ -82,6 +119,13 @@ int main(int argc, char **argv)
 	if (rc >= 0) {
 		tcps_opts_free(&o);
 		return rc;
+	}
+	if (o.netns) {
+		rc = tcps_enter_netns(o.netns);
+		if (rc) {
+			tcps_opts_free(&o);
+			return rc;
+		}
 	}
 	if (o.output) {
 		rc = tcps_output_begin(o.output);

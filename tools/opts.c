@@ -33,7 +33,7 @@ enum {
 	TCPS_OPT_OUTPUT,
 };
 
-static const char tcps_short_opts[] = ":46f:tanloepsHw:c:hV";
+static const char tcps_short_opts[] = ":46f:tanloepN:sHw:c:hV";
 
 static const struct option tcps_long_opts[] = {
 	{ "ipv4", no_argument, NULL, '4' },
@@ -46,6 +46,7 @@ static const struct option tcps_long_opts[] = {
 	{ "options", no_argument, NULL, 'o' },
 	{ "extended", no_argument, NULL, 'e' },
 	{ "processes", no_argument, NULL, 'p' },
+	{ "net", required_argument, NULL, 'N' },
 	{ "sport", required_argument, NULL, TCPS_OPT_SPORT },
 	{ "dport", required_argument, NULL, TCPS_OPT_DPORT },
 	{ "summary", no_argument, NULL, 's' },
@@ -87,6 +88,8 @@ static void tcps_usage(FILE *out)
 	      "                      this tool always shows (accepted, no effect)\n"
 	      "  -p, --processes     the processes holding each socket, as ss -p\n"
 	      "                      shows them (another user's: root only)\n"
+	      "  -N, --net NAME      the sockets of network namespace NAME (made by\n"
+	      "                      ip netns), as ss -N; needs root\n"
 	      "EXPRESSION: ss's filter, e.g. 'dport = :443 or src 10.0.0.0/8', with\n"
 	      "  src/dst ADDR[/PREFIX][:PORT], sport/dport [OP] [:]PORT (OP = != < > <=\n"
 	      "  >= or eq ne lt gt le ge), and, or, not, !, ( ); see tcpstates(8)\n"
@@ -519,6 +522,9 @@ int tcps_parse_args(struct tcps_opts *o, int argc, char **argv)
 			break;
 		case 'p':
 			o->processes = true;
+			break;
+		case 'N':
+			o->netns = optarg;
 			break;
 		case 'h':
 			tcps_usage(stdout);

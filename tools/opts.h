@@ -30,6 +30,7 @@ struct tcps_opts {
 	unsigned int explain;		/* --explain: the states to explain */
 	bool processes;			/* -p: each socket's owners */
 	const char *output;		/* --output: the file to replace */
+	const char *netns;		/* -N: a named network namespace */
 	const char *proc_dir;		/* where -p looks: /proc */
 	struct timespec interval;
 	unsigned long long count;	/* -c; 0: until interrupted */

@@ -18,13 +18,14 @@
 #       and states tcpstates shows are those ss shows;
 #   (e) so with each expression of ss-expressions.txt (ss's filter
 #       language), one check for all of them;
-#   (f) -p names, for each socket, the processes ss -p names.
+#   (f) -p names, for each socket, the processes ss -p names;
+#   (g) -N NAME shows the sockets ss -N NAME shows.
 #
 # For tests of this script on the host, the environment may point it
 # elsewhere: TCPSTATES (the tool), SS, JQ, TCPSTATES_FILE (a file for
 # the tool and for (a) instead of /proc/tcpstates), SS_EXPRESSIONS
-# (none: skip (e)) and SS_PROCESSES (none: skip (f), whose owners are
-# this machine's processes, not a file's).
+# (none: skip (e)), SS_PROCESSES (none: skip (f), whose owners are this
+# machine's processes, not a file's) and SS_NETNS (none: skip (g)).
 
 TCPSTATES=${TCPSTATES:-/bin/tcpstates}
 SS=${SS:-ss}
@@ -50,6 +51,12 @@ gt_tcps() {
 	else
 		"$TCPSTATES" "$@"
 	fi
+}
+
+# The tool on the live file only (-N enters another netns, where
+# $TCPSTATES_FILE means nothing).
+gt_tcps_live() {
+	"$TCPSTATES" "$@"
 }
 
 # Endpoints made comparable: ss prints a dual-stack wildcard address as
@@ -245,6 +252,40 @@ elif gt_tcps -tanpH >"$gt_tmp/mine.raw" && "$SS" -tanpH >"$gt_tmp/ss.raw"; then
 else
 	gt_not_ok "$gt_name"
 	echo "tcpstates or ss -tanpH failed"
+fi
+
+# (g) -N NAME reads the named network namespace, as ss -N does: a
+# listener made in one by "ip netns", and nothing of this namespace.
+if [ "${SS_NETNS:-}" = none ]; then
+	echo "guest: no -N check (SS_NETNS=none)"
+else
+	gt_name="tcpstates -N NAME: the sockets of ss -N NAME"
+	gt_ns=tcpstates-guest
+	ip netns add "$gt_ns" 2>/dev/null
+	ip netns exec "$gt_ns" ip link set lo up
+	ip netns exec "$gt_ns" nc -l -p 7777 >/dev/null 2>&1 &
+	gt_nc=$!
+	gt_i=0
+	until "$SS" -N "$gt_ns" -tlnH | grep -q ':7777 ' || [ $gt_i -ge 50 ]; do
+		sleep 0.1
+		gt_i=$((gt_i + 1))
+	done
+	if gt_tcps_live -N "$gt_ns" -taH >"$gt_tmp/mine.raw" &&
+	   "$SS" -N "$gt_ns" -taH >"$gt_tmp/ss.raw"; then
+		gt_socket_sets
+		if grep -q ':7777 ' "$gt_tmp/mine" &&
+		   cmp -s "$gt_tmp/mine" "$gt_tmp/theirs"; then
+			gt_ok "$gt_name"
+		else
+			gt_not_ok "$gt_name"
+			diff "$gt_tmp/mine" "$gt_tmp/theirs"
+		fi
+	else
+		gt_not_ok "$gt_name"
+		echo "tcpstates or ss -N $gt_ns failed"
+	fi
+	kill "$gt_nc" 2>/dev/null
+	ip netns del "$gt_ns"
 fi
 
 # (c) --json is one JSON document.

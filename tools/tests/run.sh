@@ -370,7 +370,7 @@ guest_checks() {
 	check "guest.sh: dash -n" dash -n guest.sh
 	guest() { # FD3-FILE SS-DATA JQ
 		PATH=$PWD/$bb JQ=$3 TCPSTATES=$PWD/../tcpstates \
-			SS=$PWD/fake-ss.sh FAKE_SS_DATA=$2 SS_EXPRESSIONS=none SS_PROCESSES=none \
+			SS=$PWD/fake-ss.sh FAKE_SS_DATA=$2 SS_EXPRESSIONS=none SS_PROCESSES=none SS_NETNS=none \
 			TCPSTATES_FILE=guest-fixture/tcpstates.txt \
 			"$dash" guest.sh 3>"$1" >"$1.console" 2>&1
 	}
@@ -394,7 +394,7 @@ not ok tcpstates-tool: tcpstates -tanH: the sockets of ss -tanH" \
 		grep -q 'no jq' "$out/guest.nojq.console"
 	printf 'tcpstates 1: TCP sockets of net namespace 1\n' >"$out/guest-truncated.txt"
 	PATH=$PWD/$bb TCPSTATES=$PWD/../tcpstates SS=$PWD/fake-ss.sh \
-		FAKE_SS_DATA=guest-fixture/ss.txt SS_EXPRESSIONS=none SS_PROCESSES=none \
+		FAKE_SS_DATA=guest-fixture/ss.txt SS_EXPRESSIONS=none SS_PROCESSES=none SS_NETNS=none \
 		TCPSTATES_FILE=$out/guest-truncated.txt \
 		"$dash" guest.sh 3>"$out/guest.bad" >/dev/null 2>&1
 	check "guest.sh: a broken file fails (a)" \
