@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "explain.h"
+#include "follow.h"
 #include "msg.h"
 #include "opts.h"
 #include "output_file.h"
@@ -138,7 +139,8 @@ int main(int argc, char **argv)
 		tcps_explain(stdout, o.explain);
 		rc = TCPS_EXIT_OK;
 	} else {
-		rc = o.watch ? tcps_watch(&o) : tcps_once(&o);
+		rc = o.follow ? tcps_follow(&o) :
+		     o.watch ? tcps_watch(&o) : tcps_once(&o);
 	}
 	if (o.output)
 		rc = tcps_output_end(o.output, rc);

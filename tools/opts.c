@@ -31,6 +31,7 @@ enum {
 	TCPS_OPT_TRANS_FILE,
 	TCPS_OPT_EXPLAIN,
 	TCPS_OPT_OUTPUT,
+	TCPS_OPT_FOLLOW,
 };
 
 static const char tcps_short_opts[] = ":46f:tanloepN:sHw:c:hV";
@@ -59,6 +60,7 @@ static const struct option tcps_long_opts[] = {
 	{ "transitions-file", required_argument, NULL, TCPS_OPT_TRANS_FILE },
 	{ "explain", no_argument, NULL, TCPS_OPT_EXPLAIN },
 	{ "output", required_argument, NULL, TCPS_OPT_OUTPUT },
+	{ "follow", no_argument, NULL, TCPS_OPT_FOLLOW },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -108,7 +110,12 @@ static void tcps_usage(FILE *out)
 	      "  -w, --watch SECS    every SECS seconds (0.01 to 86400), the counts\n"
 	      "                      and their change since the previous sample,\n"
 	      "                      until interrupted\n"
-	      "  -c, --count N       with --watch: stop after N samples\n"
+	      "  -c, --count N       with --watch: stop after N samples; with\n"
+	      "                      --follow, after N changes\n"
+	      "      --follow        the state changes as they happen, each with the\n"
+	      "                      time spent in the state it left, from\n"
+	      "                      " TCPSTATES_TRANS_FOLLOW_PROC_PATH "; the filters\n"
+	      "                      select by the new state and the endpoints\n"
 	      "      --file FILE     read FILE, not " TCPSTATES_PROC_PATH "; '-' is stdin\n"
 	      "      --output FILE   replace FILE with the output, whole or not at all\n"
 	      "                      (a temporary file beside it, renamed): for\n"
@@ -402,8 +409,11 @@ static int tcps_check_combination(const struct tcps_opts *o, bool count)
 {
 	const char *why = NULL;
 
-	if (count && !o->watch)
-		why = "--count only counts --watch samples";
+	if (count && !o->watch && !o->follow)
+		why = "--count only counts --watch samples or --follow changes";
+	else if (o->follow && (o->watch || o->summary ||
+			       o->format != TCPS_FMT_TEXT || o->output))
+		why = "--follow prints lines as they come: not with --watch, -s, --json, --prometheus or --output";
 	else if (o->watch && o->format == TCPS_FMT_PROM)
 		why = "--watch and --prometheus exclude each other: a textfile collector reads one snapshot per file";
 	else if (o->watch && !strcmp(o->file, "-"))
@@ -500,6 +510,9 @@ int tcps_parse_args(struct tcps_opts *o, int argc, char **argv)
 			break;
 		case TCPS_OPT_OUTPUT:
 			o->output = optarg;
+			break;
+		case TCPS_OPT_FOLLOW:
+			o->follow = true;
 			break;
 		case 't':
 			ss_mode = true;

@@ -31,6 +31,7 @@ struct tcps_opts {
 	bool processes;			/* -p: each socket's owners */
 	const char *output;		/* --output: the file to replace */
 	const char *netns;		/* -N: a named network namespace */
+	bool follow;			/* --follow: the transitions, live */
 	const char *proc_dir;		/* where -p looks: /proc */
 	struct timespec interval;
 	unsigned long long count;	/* -c; 0: until interrupted */
