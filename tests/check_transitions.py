@@ -561,6 +561,52 @@ def judge_conservation(judge, sections, attached):
                         f"TIME_WAIT -> CLOSE {after[('TIME_WAIT', 'CLOSE')]}")
 
 
+def judge_follow(judge, sections):
+    """tcpstates --follow against the log it followed: the same entries
+    in the same order, and each time in state as the man page defines
+    it, worked out here from the log's own timestamps."""
+    if "follow-out" not in sections:
+        print(f"{judge.tag}# --follow not judged: no reader in the guest")
+        return
+    err = sections.get("follow-err", [])
+    judge.check("--follow: ended by SIGTERM with exit status 0, no message",
+                err == ["EXIT 0"], "; ".join(err))
+    log = []
+    for line in sections.get("follow-log", [])[2:]:
+        m = LOG_ROW.match(line)
+        if m:
+            log.append(m)
+    got = [line.split() for line in sections["follow-out"]]
+    judge.check(f"--follow: a line per log entry ({len(log)} entries)",
+                len(got) == len(log) and len(log) >= 20,
+                f"{len(got)} lines, {len(log)} entries")
+    last, want = {}, []
+    for m in log:
+        sec, nsec, proto, frm, to = m.group(1), m.group(2), m.group(4), \
+            m.group(5), m.group(6)
+        cookie = int(m.group(9), 16)
+        ns = int(sec) * 10**9 + int(nsec)
+        tw_from = frm in ("TIME_WAIT", "TW_FIN_WAIT2")
+        tw_to = to in ("TIME_WAIT", "TW_FIN_WAIT2")
+        key = ("tw" if tw_from else "full", cookie)
+        since = last.get(key)
+        if not cookie:
+            shown = "-"
+        else:
+            shown = "-" if since is None or ns < since else \
+                f"{(ns - since) // 10**6}.{(ns - since) // 1000 % 1000:03d}"
+            if tw_to and not tw_from:
+                last[("tw", cookie)] = ns
+            else:
+                last[key] = ns
+        want.append([f"{sec}.{nsec[:6]}", proto, m.group(7), m.group(8),
+                     frm, "->", to, shown, m.group(9)])
+    bad = [(g, w) for g, w in zip(got, want) if g != w]
+    judge.check("--follow: each line is its entry, with the time in the "
+                "state it left worked out from the log", not bad and
+                len(got) == len(want), str(bad[:3]))
+
+
 def main():
     judge = Judge(os.environ.get("VM_TAG", ""))
     if len(sys.argv) != 2:
@@ -613,6 +659,7 @@ def main():
         seq = re.sub(r"-(6|mapped)$", "", tag)
         judge_sequence(judge, sections, tag, [seq], attached)
     judge_conservation(judge, sections, attached)
+    judge_follow(judge, sections)
     # The ring test: the module reloaded with trans_ring_size=N.
     rings = [m for m in (re.match(r"^seq:ring(\d+):driver$", n)
                          for n in sections) if m]

@@ -119,9 +119,9 @@ scenario_files=(tests/scenario/scenario tools/tcpstates-static /usr/bin/jq
 # prove TAG KVER PROGS SCENARIO_FILE...: on one kernel, the scenario
 # (every state, against /proc/net/tcp and ss) and the transition
 # sequences (exact matrix deltas and log entries; the conservation law,
-# also under tcpstress's churn), each judged here.  PROGS: the directory
-# whose tests/ has the guest's transdrive and tcpstress (another
-# architecture's are cross-built).
+# also under tcpstress's churn; the reader's --follow), each judged here.
+# PROGS: the directory with the guest's transdrive, tcpstress and static
+# reader (another architecture's are cross-built).
 prove() {
 	local tag=$1 kver=$2 progs=$3
 	shift 3
@@ -131,7 +131,7 @@ prove() {
 			python3 tests/check_scenario.py "$out/result-$tag.txt"
 	guest "trans-$tag" "$kver" ".build/tcpstates-$kver.ko" \
 		tests/guest/transitions.sh "$progs/tests/trans/transdrive" \
-		"$progs/tests/stress/tcpstress" &&
+		"$progs/tests/stress/tcpstress" "$progs/tools/tcpstates-static" &&
 		VM_TAG=trans-$tag step "trans-$tag-judge" "$out/trans-$tag.log" \
 			python3 tests/check_transitions.py "$out/result-trans-$tag.txt"
 }
@@ -271,7 +271,7 @@ rtk=${TCPS_DKMS_BOOT[6.12-rt]}
 if must rt-module-build make KVER="$rtk" &&
 	guest trans-rt "$rtk" ".build/tcpstates-$rtk.ko" \
 		tests/guest/transitions.sh tests/trans/transdrive \
-		tests/stress/tcpstress; then
+		tests/stress/tcpstress tools/tcpstates-static; then
 	VM_TAG=trans-rt step trans-rt-judge "$out/trans-rt.log" \
 		python3 tests/check_transitions.py "$out/result-trans-rt.txt"
 	# Softirqs and RCU readers preemptible: where the lockless walk
@@ -321,7 +321,8 @@ debug_suite() {
 			python3 tests/check_scenario.py "$out/result-$t-scenario.txt"
 	fi
 	if guest "$t-trans" "$dkver" "$dko" tests/guest/transitions.sh \
-		tests/trans/transdrive tests/stress/tcpstress; then
+		tests/trans/transdrive tests/stress/tcpstress \
+		tools/tcpstates-static; then
 		VM_TAG=$t-trans step "$t-trans-judge" "$out/trans-$t.log" \
 			python3 tests/check_transitions.py "$out/result-$t-trans.txt"
 	fi

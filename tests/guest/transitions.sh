@@ -216,6 +216,27 @@ run_seq request-expire request-expire
 run_seq timewait-reset timewait-reset
 run_seq timewait-reuse timewait-reuse
 
+# The reader's --follow on the live file, in a netns of its own: started
+# first, then a sequence, then stopped by SIGTERM.  The judge compares its
+# lines with the log's entries and works each time in state out again.
+if [ -x /bin/tcpstates-static ]; then
+	park || not_ok "a netns for --follow"
+	in_ns tcpstates-static --follow -H >/tmp/follow.out 2>/tmp/follow.err &
+	follower=$!
+	sleep 1
+	in_ns transdrive client-close >/tmp/follow.driver 2>&1
+	in_ns transdrive -6 server-close >>/tmp/follow.driver 2>&1
+	sleep 1
+	pkill -TERM tcpstates-static
+	wait $follower
+	echo "EXIT $?" >>/tmp/follow.err
+	in_ns cat $LOG >/tmp/follow.log
+	kill $parked
+	section follow-out /tmp/follow.out
+	section follow-err /tmp/follow.err
+	section follow-log /tmp/follow.log
+fi
+
 # Nothing ran in the initial netns: its matrix must not have moved.
 cat $TRANS >/tmp/init-after
 section init-before /tmp/init-before
