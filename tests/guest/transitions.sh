@@ -227,7 +227,16 @@ if [ -x /bin/tcpstates-static ]; then
 	in_ns transdrive client-close >/tmp/follow.driver 2>&1
 	in_ns transdrive -6 server-close >>/tmp/follow.driver 2>&1
 	sleep 1
-	pkill -TERM tcpstates-static
+	# nsenter execs what it runs (it forks only into a PID namespace):
+	# $follower is the reader.  A reader that ignored SIGTERM would be
+	# killed, and the judge would see its status.
+	kill -TERM $follower
+	i=0
+	while kill -0 $follower 2>/dev/null && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	kill -KILL $follower 2>/dev/null
 	wait $follower
 	echo "EXIT $?" >>/tmp/follow.err
 	in_ns cat $LOG >/tmp/follow.log
