@@ -221,7 +221,10 @@ run_seq timewait-reuse timewait-reuse
 # lines with the log's entries and works each time in state out again.
 if [ -x /bin/tcpstates-static ]; then
 	park || not_ok "a netns for --follow"
-	in_ns tcpstates-static --follow -H >/tmp/follow.out 2>/tmp/follow.err &
+	# Not through in_ns: a function in the background is a subshell,
+	# and $! would be its pid, not the reader's.
+	nsenter -t "$parked" -n tcpstates-static --follow -H \
+		>/tmp/follow.out 2>/tmp/follow.err &
 	follower=$!
 	sleep 1
 	in_ns transdrive client-close >/tmp/follow.driver 2>&1
