@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * --watch: reread the file every interval and print the counts with their
- * change since the previous sample.
+ * --watch: reread the file every interval and print the sockets (as
+ * netstat -c does), or with -s the counts with their change since the
+ * previous sample.
  *
  * Samples are due at fixed times (start + k * interval), so a slow read
  * of a big file does not make the series drift.  SIGINT and SIGTERM are
@@ -113,10 +114,20 @@ int tcps_watch(const struct tcps_opts *o)
 
 	clock_gettime(CLOCK_MONOTONIC, &due);
 	for (n = 1; ; n++) {
-		rc = tcps_read_sample(o, false, &cur);
+		if (!o->summary) {
+			/* The sockets, as netstat -c: a table per sample. */
+			if (n > 1 && o->format == TCPS_FMT_TEXT)
+				putchar('\n');
+			rc = tcps_read_sample(o, true, &cur);
+			fflush(stdout);
+		} else {
+			rc = tcps_read_sample(o, false, &cur);
+			if (cur.complete)
+				tcps_print_sample(o, n, &cur,
+						  n > 1 ? &prev : NULL);
+		}
 		if (!cur.complete)
 			break;
-		tcps_print_sample(o, n, &cur, n > 1 ? &prev : NULL);
 		if (rc || n == o->count)
 			break;
 		prev = cur;

@@ -160,7 +160,7 @@ json_checks() {
 	"${RUN[@]}" --json -s -6 --file fixtures/every.txt >"$out/s.json"
 	check "$fl: --json -s: counts only, of the selected sockets" \
 		jq -e '(has("sockets") | not) and .total == 6 and .counts.LISTEN == 2' "$out/s.json"
-	"${RUN[@]}" --json -w 0.01 -c 3 --file fixtures/every.txt >"$out/w.json"
+	"${RUN[@]}" -s --json -w 0.01 -c 3 --file fixtures/every.txt >"$out/w.json"
 	check "$fl: --json -w: one document per sample" \
 		jq -e -s 'length == 3 and .[0].delta == null and
 			.[2].total_delta == 0 and ([.[].sample] == [1, 2, 3])' "$out/w.json"
@@ -269,7 +269,7 @@ watch_checks() {
 		done
 	) &
 	writer=$!
-	timeout 60 "${RUN[@]}" -w 0.01 -c 3 --file "$fifo" >"$out/watch-fifo.out" 2>&1
+	timeout 60 "${RUN[@]}" -s -w 0.01 -c 3 --file "$fifo" >"$out/watch-fifo.out" 2>&1
 	check "$fl: --watch on a changing file: exit status 0" equal 0 "$?"
 	check "$fl: --watch on a changing file: counts and deltas" \
 		same_file golden/watch-fifo.out "$out/watch-fifo.out"
@@ -278,7 +278,7 @@ watch_checks() {
 
 	# SIGINT ends a watch with status 0 after whole samples.  The signal
 	# goes only once the first sample is out: the handler is set by then.
-	"${RUN[@]}" -w 0.05 --file fixtures/every.txt >"$out/watch-int.out" 2>&1 &
+	"${RUN[@]}" -s -w 0.05 --file fixtures/every.txt >"$out/watch-int.out" 2>&1 &
 	pid=$!
 	for ((i = 0; i < 200; i++)); do
 		grep -q '^Total' "$out/watch-int.out" && break
