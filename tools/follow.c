@@ -174,7 +174,7 @@ static long long tcps_follow_time(struct tcps_follow *f, unsigned long long cook
 	if (!tw_to)
 		return tcps_follow_since(f, cookie, ns, true);
 	/* The birth: the full socket's time in X; the timewait's starts. */
-	us = tcps_follow_since(f, cookie, ns, true);	/* BROKEN ON PURPOSE */
+	us = tcps_follow_since(f, cookie, ns, false);
 	tcps_follow_since(f, ~cookie, ns, true);
 	return us;
 }
