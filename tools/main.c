@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "explain.h"
 #include "follow.h"
 #include "msg.h"
@@ -23,6 +24,17 @@
 #include "output_file.h"
 #include "sample.h"
 #include "watch.h"
+
+/* Was --check given?  (Before the command line could be parsed.) */
+static bool tcps_asks_check(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--check"))
+			return true;
+	return false;
+}
 
 /*
  * -N NAME: into the namespace "ip netns add NAME" made, before any file
@@ -119,27 +131,22 @@ int main(int argc, char **argv)
 	rc = tcps_parse_args(&o, argc, argv);
 	if (rc >= 0) {
 		tcps_opts_free(&o);
-		return rc;
+		/* A monitoring check that cannot run is UNKNOWN, not CRITICAL. */
+		return rc && tcps_asks_check(argc, argv) ? TCPS_CHECK_UNKNOWN : rc;
 	}
-	if (o.netns) {
+	if (o.netns)
 		rc = tcps_enter_netns(o.netns);
-		if (rc) {
-			tcps_opts_free(&o);
-			return rc;
-		}
-	}
-	if (o.output) {
+	if (rc <= 0 && o.output)
 		rc = tcps_output_begin(o.output);
-		if (rc) {
-			tcps_opts_free(&o);
-			return rc;
-		}
+	if (rc > 0) {
+		tcps_opts_free(&o);
+		return o.check ? TCPS_CHECK_UNKNOWN : rc;
 	}
 	if (o.explain) {
 		tcps_explain(stdout, o.explain);
 		rc = TCPS_EXIT_OK;
 	} else {
-		rc = o.follow ? tcps_follow(&o) :
+		rc = o.check ? tcps_check(&o) : o.follow ? tcps_follow(&o) :
 		     o.watch ? tcps_watch(&o) : tcps_once(&o);
 	}
 	if (o.output)

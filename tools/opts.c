@@ -32,6 +32,10 @@ enum {
 	TCPS_OPT_EXPLAIN,
 	TCPS_OPT_OUTPUT,
 	TCPS_OPT_FOLLOW,
+	TCPS_OPT_CHECK,
+	TCPS_OPT_CLOSE_WAIT,
+	TCPS_OPT_ACCEPT_QUEUE,
+	TCPS_OPT_IGNORE_BOUND,
 };
 
 static const char tcps_short_opts[] = ":46f:tanloepN:sHw:c:hV";
@@ -61,6 +65,10 @@ static const struct option tcps_long_opts[] = {
 	{ "explain", no_argument, NULL, TCPS_OPT_EXPLAIN },
 	{ "output", required_argument, NULL, TCPS_OPT_OUTPUT },
 	{ "follow", no_argument, NULL, TCPS_OPT_FOLLOW },
+	{ "check", no_argument, NULL, TCPS_OPT_CHECK },
+	{ "close-wait", required_argument, NULL, TCPS_OPT_CLOSE_WAIT },
+	{ "accept-queue", required_argument, NULL, TCPS_OPT_ACCEPT_QUEUE },
+	{ "ignore-bound", no_argument, NULL, TCPS_OPT_IGNORE_BOUND },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -118,6 +126,15 @@ static void tcps_usage(FILE *out)
 	      "                      " TCPSTATES_TRANS_FOLLOW_PROC_PATH "; the filters\n"
 	      "                      select by the new state and the endpoints\n"
 	      "      --file FILE     read FILE, not " TCPSTATES_PROC_PATH "; '-' is stdin\n"
+	      "      --check         the sockets worth a look, and a monitoring\n"
+	      "                      plugin's status (0 OK, 1 WARNING, 2 CRITICAL,\n"
+	      "                      3 UNKNOWN); with --prometheus, as gauges:\n"
+	      "      --close-wait WARN[,CRIT]\n"
+	      "                      CLOSE_WAIT idle this many seconds (60,3600)\n"
+	      "      --accept-queue WARN[,CRIT]\n"
+	      "                      a listener's queue at this percent of its limit\n"
+	      "                      (80,100; over its limit is always CRITICAL)\n"
+	      "      --ignore-bound  no finding for bound sockets (CLOSE rows)\n"
 	      "      --output FILE   replace FILE with the output, whole or not at all\n"
 	      "                      (a temporary file beside it, renamed): for\n"
 	      "                      node_exporter's textfile directory\n"
@@ -294,6 +311,40 @@ void tcps_opts_free(struct tcps_opts *o)
 	o->filter.expr = NULL;
 }
 
+/* --close-wait WARN[,CRIT] and --accept-queue WARN[,CRIT]. */
+static int tcps_parse_limits(struct tcps_check_limits *l, int opt,
+			     const char *arg)
+{
+	bool queue = opt == TCPS_OPT_ACCEPT_QUEUE;
+	unsigned long long w, c, max = queue ? 100 : 366ULL * 24 * 3600;
+	const char *comma = strchr(arg, ',');
+	char head[24];
+
+	if (comma && (size_t)(comma - arg) < sizeof(head)) {
+		memcpy(head, arg, comma - arg);
+		head[comma - arg] = '\0';
+	}
+	if ((comma ? (size_t)(comma - arg) >= sizeof(head) ||
+		     !tcps_parse_u64(head, &w) || !tcps_parse_u64(comma + 1, &c) :
+		     !tcps_parse_u64(arg, &w)) ||
+	    w > max || (comma && (c > max || c < w)) || (queue && !w)) {
+		tcps_err("bad --%s '%s': expected WARN or WARN,CRIT, %s, CRIT not below WARN",
+			 queue ? "accept-queue" : "close-wait", arg,
+			 queue ? "percents from 1 to 100" :
+			 "seconds up to a year");
+		return tcps_usage_error();
+	}
+	if (queue) {
+		l->queue_warn = w;
+		l->queue_crit = comma ? c : (l->queue_crit < w ? w : l->queue_crit);
+	} else {
+		l->close_wait_warn = w;
+		l->close_wait_crit = comma ? c :
+				     (l->close_wait_crit < w ? w : l->close_wait_crit);
+	}
+	return -1;
+}
+
 /* ss -f: the families of TCP sockets are inet and inet6. */
 static int tcps_set_family(struct tcps_filter *f, const char *family)
 {
@@ -423,6 +474,9 @@ static int tcps_check_combination(const struct tcps_opts *o, bool count)
 		why = "--transitions-file is read for --prometheus only";
 	else if (o->output && o->watch)
 		why = "--output writes one snapshot: not with --watch";
+	else if (o->check && (o->watch || o->follow || o->summary ||
+			      o->format == TCPS_FMT_JSON))
+		why = "--check reads once and reports findings: not with --watch, --follow, -s or --json";
 	if (!why)
 		return -1;
 	tcps_err("%s", why);
@@ -439,6 +493,10 @@ int tcps_parse_args(struct tcps_opts *o, int argc, char **argv)
 	memset(o, 0, sizeof(*o));
 	o->file = TCPSTATES_PROC_PATH;
 	o->proc_dir = "/proc";
+	o->check_limits = (struct tcps_check_limits){
+		.close_wait_warn = 60, .close_wait_crit = 3600,
+		.queue_warn = 80, .queue_crit = 100,
+	};
 	tcps_filter_init(&o->filter);
 
 	opterr = 0;
@@ -514,6 +572,18 @@ int tcps_parse_args(struct tcps_opts *o, int argc, char **argv)
 			break;
 		case TCPS_OPT_FOLLOW:
 			o->follow = true;
+			break;
+		case TCPS_OPT_CHECK:
+			o->check = true;
+			break;
+		case TCPS_OPT_CLOSE_WAIT:
+		case TCPS_OPT_ACCEPT_QUEUE:
+			rc = tcps_parse_limits(&o->check_limits, c, optarg);
+			if (rc >= 0)
+				return rc;
+			break;
+		case TCPS_OPT_IGNORE_BOUND:
+			o->check_limits.ignore_bound = true;
 			break;
 		case 't':
 			ss_mode = true;

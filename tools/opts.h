@@ -16,6 +16,13 @@ enum tcps_format {
 	TCPS_FMT_PROM,
 };
 
+/* --check's thresholds: seconds idle, percent of an accept queue. */
+struct tcps_check_limits {
+	unsigned long long close_wait_warn, close_wait_crit;
+	unsigned long long queue_warn, queue_crit;
+	bool ignore_bound;
+};
+
 struct tcps_opts {
 	const char *file;		/* "-" is stdin */
 	/* --prometheus: the transition counts' file, or NULL for none. */
@@ -32,6 +39,8 @@ struct tcps_opts {
 	const char *output;		/* --output: the file to replace */
 	const char *netns;		/* -N: a named network namespace */
 	bool follow;			/* --follow: the transitions, live */
+	bool check;			/* --check: findings, plugin status */
+	struct tcps_check_limits check_limits;
 	const char *proc_dir;		/* where -p looks: /proc */
 	struct timespec interval;
 	unsigned long long count;	/* -c; 0: until interrupted */

@@ -19,13 +19,16 @@
 #   (e) so with each expression of ss-expressions.txt (ss's filter
 #       language), one check for all of them;
 #   (f) -p names, for each socket, the processes ss -p names;
-#   (g) -N NAME shows the sockets ss -N NAME shows.
+#   (g) -N NAME shows the sockets ss -N NAME shows;
+#   (h) --check finds the CLOSE_WAIT sockets and full accept queues ss
+#       shows.
 #
 # For tests of this script on the host, the environment may point it
 # elsewhere: TCPSTATES (the tool), SS, JQ, TCPSTATES_FILE (a file for
 # the tool and for (a) instead of /proc/tcpstates), SS_EXPRESSIONS
 # (none: skip (e)), SS_PROCESSES (none: skip (f), whose owners are this
-# machine's processes, not a file's) and SS_NETNS (none: skip (g)).
+# machine's processes, not a file's), SS_NETNS (none: skip (g)) and
+# SS_CHECK (none: skip (h)).
 
 TCPSTATES=${TCPSTATES:-/bin/tcpstates}
 SS=${SS:-ss}
@@ -286,6 +289,38 @@ else
 	fi
 	kill "$gt_nc" 2>/dev/null
 	ip netns del "$gt_ns"
+fi
+
+# (h) --check against ss: with thresholds of 0 every CLOSE_WAIT socket
+# is a finding (ss -tan state close-wait lists them), and the listeners
+# found are those whose queue ss -tln shows at 80% of its limit or over.
+if [ "${SS_CHECK:-}" = none ]; then
+	echo "guest: no --check check (SS_CHECK=none)"
+else
+	gt_name="tcpstates --check: the CLOSE_WAIT sockets and full queues ss shows"
+	gt_tcps_live --check --close-wait 0 --ignore-bound >"$gt_tmp/check.out"
+	gt_rc=$?
+	awk "$gt_norm"' $2 == "close-wait" { sub(/:$/, "", $4); print norm($3), norm($4) }' \
+		"$gt_tmp/check.out" | sort >"$gt_tmp/mine"
+	"$SS" -tanH state close-wait | awk "$gt_norm"' { print norm($3), norm($4) }' |
+		sort >"$gt_tmp/theirs"
+	awk "$gt_norm"' $2 == "accept-queue" { lim = $9; sub(/[,:]$/, "", lim)
+		print norm($3), $7, lim }' "$gt_tmp/check.out" >>"$gt_tmp/mine"
+	# The share as the man page defines it: of a limit of 0, as of 1.
+	"$SS" -tlnH | awk "$gt_norm"' $1 == "LISTEN" {
+		if (int($2 * 100 / ($3 ? $3 : 1)) >= 80 || $2 > $3)
+			print norm($4), $2, $3 }' >>"$gt_tmp/theirs"
+	sort -o "$gt_tmp/mine" "$gt_tmp/mine"
+	sort -o "$gt_tmp/theirs" "$gt_tmp/theirs"
+	echo "guest: --check: $(wc -l <"$gt_tmp/mine") findings (status $gt_rc), $(wc -l <"$gt_tmp/theirs") from ss"
+	if [ "$gt_rc" -le 2 ] && [ -s "$gt_tmp/mine" ] &&
+	   cmp -s "$gt_tmp/mine" "$gt_tmp/theirs"; then
+		gt_ok "$gt_name"
+	else
+		gt_not_ok "$gt_name"
+		diff "$gt_tmp/mine" "$gt_tmp/theirs"
+		cat "$gt_tmp/check.out"
+	fi
 fi
 
 # (c) --json is one JSON document.

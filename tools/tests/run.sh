@@ -370,7 +370,7 @@ guest_checks() {
 	check "guest.sh: dash -n" dash -n guest.sh
 	guest() { # FD3-FILE SS-DATA JQ
 		PATH=$PWD/$bb JQ=$3 TCPSTATES=$PWD/../tcpstates \
-			SS=$PWD/fake-ss.sh FAKE_SS_DATA=$2 SS_EXPRESSIONS=none SS_PROCESSES=none SS_NETNS=none \
+			SS=$PWD/fake-ss.sh FAKE_SS_DATA=$2 SS_EXPRESSIONS=none SS_PROCESSES=none SS_NETNS=none SS_CHECK=none \
 			TCPSTATES_FILE=guest-fixture/tcpstates.txt \
 			"$dash" guest.sh 3>"$1" >"$1.console" 2>&1
 	}
@@ -394,7 +394,7 @@ not ok tcpstates-tool: tcpstates -tanH: the sockets of ss -tanH" \
 		grep -q 'no jq' "$out/guest.nojq.console"
 	printf 'tcpstates 1: TCP sockets of net namespace 1\n' >"$out/guest-truncated.txt"
 	PATH=$PWD/$bb TCPSTATES=$PWD/../tcpstates SS=$PWD/fake-ss.sh \
-		FAKE_SS_DATA=guest-fixture/ss.txt SS_EXPRESSIONS=none SS_PROCESSES=none SS_NETNS=none \
+		FAKE_SS_DATA=guest-fixture/ss.txt SS_EXPRESSIONS=none SS_PROCESSES=none SS_NETNS=none SS_CHECK=none \
 		TCPSTATES_FILE=$out/guest-truncated.txt \
 		"$dash" guest.sh 3>"$out/guest.bad" >/dev/null 2>&1
 	check "guest.sh: a broken file fails (a)" \
@@ -569,6 +569,67 @@ node_exporter_checks() {
 		"$(grep -c '^tcpstates_transitions_total{' <<<"$metrics")"
 }
 
+# --check on this machine's own sockets: a listener with backlog 1 and
+# two connections nobody accepts (its queue over its limit: the kernel
+# queues one more than the backlog, then drops SYNs), in a file
+# made for its inode; the queue and limit are inet_diag's, as ss -tln
+# shows them.  Then the statuses a monitoring system reads.
+check_checks() {
+	local fx=$out/check.txt port ino want theirs rc
+	coproc QUEUE { exec python3 -c 'import os, socket, time
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(1)
+port = s.getsockname()[1]
+cs = [socket.create_connection(("127.0.0.1", port)) for _ in range(2)]
+time.sleep(0.5)
+print(port, os.fstat(s.fileno()).st_ino, flush=True)
+time.sleep(60)'; }
+	read -r port ino <&"${QUEUE[0]}"
+	{
+		echo "tcpstates 2: TCP sockets of net namespace 1"
+		echo "Proto Recv-Q Send-Q Local Address Foreign Address State UID Inode Timer Idle"
+		echo "tcp 2 0 127.0.0.1:$port 0.0.0.0:* LISTEN 0 $ino off(0.000/0/0) -"
+		echo "tcp 1 0 127.0.0.1:1 127.0.0.1:2 CLOSE_WAIT 0 0 off(0.000/0/0) 30.000/30.000"
+		printf '\nState Count\n'
+		uapi_names | awk '{ print $1, ($1 == "LISTEN" || $1 == "CLOSE_WAIT") }'
+		echo "Total 2"
+	} >"$fx"
+	theirs=$(ss -tlnH "sport = :$port" | awk '{ print $2 " of " $3 }')
+	want="CRITICAL accept-queue 127.0.0.1:$port 0.0.0.0:*: accept queue $theirs, full (new handshakes are dropped): the application does not accept() fast enough users:((\"python3\",pid=$QUEUE_PID,fd=3))"
+	../tcpstates --check --file "$fx" >"$out/check.out"
+	rc=$?
+	check "--check: a listener over its limit is CRITICAL, exit status 2" \
+		equal 2 "$rc"
+	check "--check: its queue and limit are those ss -tln shows ($theirs)" \
+		equal "$want" "$(grep accept-queue "$out/check.out")"
+	# shellcheck disable=SC2016 # bash -c's program
+	check "--check: a CLOSE_WAIT idle 30 s is no finding at 60 s" \
+		bash -c '! grep -q close-wait "$1"' - "$out/check.out"
+	../tcpstates --check --close-wait 20,40 --file "$fx" >"$out/check.out"
+	check "--check --close-wait 20,40: the CLOSE_WAIT idle 30 s is a WARNING" \
+		grep -qx 'WARNING close-wait 127.0.0.1:1 127.0.0.1:2: idle 30.000 s: the peer closed, the application never did' \
+		"$out/check.out"
+	../tcpstates --check --close-wait 20,25 --accept-queue 100 --file "$fx" |
+		tail -1 >"$out/check.out"
+	check "--check: the summary line counts the findings" \
+		equal "CRITICAL: 2 critical, 0 warnings, of 2 sockets" "$(cat "$out/check.out")"
+	../tcpstates --check --prometheus --close-wait 20 --file "$fx" >"$out/check.prom"
+	check "--check --prometheus: exit status 0, the findings as gauges" \
+		equal "0 1 1" "$? $(grep -c 'check="accept-queue",severity="critical"} 1$' "$out/check.prom") $(grep -c 'check="close-wait",severity="warning"} 1$' "$out/check.prom")"
+	if [ -n "$PROMTOOL" ]; then
+		# shellcheck disable=SC2016 # bash -c's program
+		check "--check --prometheus: promtool finds nothing" \
+			bash -c '! "$1" check metrics <"$2" 2>&1 | grep .' - "$PROMTOOL" "$out/check.prom"
+	fi
+	../tcpstates --check --file fixtures/does-not-exist 2>/dev/null
+	check "--check: a file that cannot be read is UNKNOWN (3)" equal 3 "$?"
+	../tcpstates --check --close-wait x 2>/dev/null
+	check "--check: a bad command line is UNKNOWN (3)" equal 3 "$?"
+	kill "$QUEUE_PID" 2>/dev/null
+	wait "$QUEUE_PID" 2>/dev/null
+}
+
 version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' ../../dkms.conf)
 check "-V prints dkms.conf's version" \
 	equal "tcpstates $version (reads format versions 1 to 2)" "$(../tcpstates -V)"
@@ -600,6 +661,7 @@ fi
 guest_checks
 processes_checks
 output_checks
+check_checks
 node_exporter_checks
 static_checks
 
