@@ -10,8 +10,10 @@
  */
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "addr.h"
+#include "number.h"
 
 const char *tcps_ip6_text(const struct in6_addr *a, char *buf)
 {
@@ -51,4 +53,46 @@ const char *tcps_ip6_text(const struct in6_addr *a, char *buf)
 		sprintf(p, "%s%u.%u.%u.%u", colon ? ":" : "",
 			b[12], b[13], b[14], b[15]);
 	return buf;
+}
+
+/*
+ * The address must be one inet_pton() accepts: that also guarantees it
+ * holds nothing that would need escaping in JSON or Prometheus output.
+ * One address has one text, the kernel's, so an IPv6 address must be
+ * written as tcps_ip6_text() writes it.
+ */
+enum tcps_endpoint_error tcps_parse_endpoint_text(char *text, bool v6,
+						  const char **addr,
+						  unsigned int *port,
+						  char *canon)
+{
+	unsigned char bin[sizeof(struct in6_addr)];
+	char host[INET6_ADDRSTRLEN];
+	char *colon = strrchr(text, ':');
+	char *start = text;
+	size_t len;
+
+	if (!colon)
+		return TCPS_ENDPOINT_NO_PORT;
+	/* The module writes port 0 as "*", the others without a 0 first. */
+	if (colon[1] == '0' || !tcps_parse_port(colon + 1, true, port))
+		return TCPS_ENDPOINT_BAD_PORT;
+	len = colon - text;
+	if (v6) {
+		if (len < 2 || text[0] != '[' || text[len - 1] != ']')
+			return TCPS_ENDPOINT_NO_BRACKETS;
+		start++;
+		len -= 2;
+	}
+	if (len >= sizeof(host))
+		return TCPS_ENDPOINT_BAD_ADDRESS;
+	memcpy(host, start, len);
+	host[len] = '\0';
+	if (inet_pton(v6 ? AF_INET6 : AF_INET, host, bin) != 1)
+		return TCPS_ENDPOINT_BAD_ADDRESS;
+	if (v6 && strcmp(host, tcps_ip6_text((struct in6_addr *)bin, canon)))
+		return TCPS_ENDPOINT_NOT_CANONICAL;
+	start[len] = '\0';
+	*addr = start;
+	return TCPS_ENDPOINT_OK;
 }

@@ -24,6 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "addr.h"
 #include "filter.h"
 #include "follow.h"
 #include "lines.h"
@@ -111,26 +112,6 @@ static int tcps_follow_filter_state(int id)
 	return id;
 }
 
-/* "a.b.c.d:port" or "[v6]:port" into @ep (cut in place). */
-static bool tcps_follow_endpoint(char *text, bool v6, struct tcps_endpoint *ep)
-{
-	char *colon = strrchr(text, ':');
-	size_t len;
-
-	if (!colon || !tcps_parse_port(colon + 1, true, &ep->port))
-		return false;
-	*colon = '\0';
-	len = strlen(text);
-	if (v6) {
-		if (len < 2 || text[0] != '[' || text[len - 1] != ']')
-			return false;
-		text[len - 1] = '\0';
-		text++;
-	}
-	ep->addr = text;
-	return true;
-}
-
 /*
  * The microseconds since @key's previous entry, or -1; with @update, this
  * entry becomes its previous one.
@@ -186,9 +167,9 @@ static long long tcps_follow_time(struct tcps_follow *f, unsigned long long cook
 static int tcps_follow_line(struct tcps_follow *f, char *line)
 {
 	unsigned long long ns, netns, cookie, n;
-	char local[64], foreign[64];
+	char local[64], foreign[64], canon[INET6_ADDRSTRLEN];
 	struct tcps_row row = { 0 };
-	int from, to, id;
+	int from, to;
 	long long us;
 	char *w[10];
 	size_t nw;
@@ -204,12 +185,8 @@ static int tcps_follow_line(struct tcps_follow *f, char *line)
 	}
 	if (nw != 8)
 		return tcps_follow_bad(f, "expected TIME NETNS PROTO FROM TO LOCAL FOREIGN COOKIE");
-	for (from = -1, to = -1, id = 0; id < TCPS_TRANS_SLOTS; id++) {
-		if (!strcmp(w[3], tcps_trans_state_name(id)))
-			from = id;
-		if (!strcmp(w[4], tcps_trans_state_name(id)))
-			to = id;
-	}
+	from = tcps_trans_state_id(w[3]);
+	to = tcps_trans_state_id(w[4]);
 	if (!tcps_parse_stamp(w[0], &ns) || !tcps_parse_u64(w[1], &netns) ||
 	    (strcmp(w[2], "tcp") && strcmp(w[2], "tcp6")) || from < 0 ||
 	    to < 0 || !tcps_parse_hex(w[7], &cookie))
@@ -220,9 +197,11 @@ static int tcps_follow_line(struct tcps_follow *f, char *line)
 		return tcps_follow_bad(f, "bad address");
 	strcpy(local, w[5]);
 	strcpy(foreign, w[6]);
-	if (!tcps_follow_endpoint(w[5], row.v6, &row.local) ||
-	    !tcps_follow_endpoint(w[6], row.v6, &row.remote))
-		return tcps_follow_bad(f, "bad address");
+	if (tcps_parse_endpoint_text(w[5], row.v6, &row.local.addr,
+				     &row.local.port, canon) ||
+	    tcps_parse_endpoint_text(w[6], row.v6, &row.remote.addr,
+				     &row.remote.port, canon))
+		return tcps_follow_bad(f, "bad address: not as the module writes it");
 	/* Every entry counts for the time in state, selected or not. */
 	us = tcps_follow_time(f, cookie, from, to, ns);
 	row.state = tcps_follow_filter_state(to);

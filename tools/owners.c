@@ -152,7 +152,9 @@ int tcps_owners_scan(struct tcps_owners *o, const char *proc)
 		if (isdigit((unsigned char)d->d_name[0]))
 			tcps_scan_pid(o, procfd, d->d_name);
 	closedir(dir);
-	qsort(o->v, o->n, sizeof(*o->v), tcps_owner_cmp);
+	/* qsort()'s array may not be NULL, even for no element. */
+	if (o->n)
+		qsort(o->v, o->n, sizeof(*o->v), tcps_owner_cmp);
 	return TCPS_EXIT_OK;
 }
 

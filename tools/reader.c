@@ -36,51 +36,31 @@ static bool tcps_number(struct tcps_reader *r, const char *text,
 			column, text);
 }
 
-/*
- * "a.b.c.d:port" for tcp, "[ipv6]:port" for tcp6.  The address must be
- * one inet_pton() accepts: that also guarantees it holds nothing that
- * would need escaping in JSON or Prometheus output.  On success the
- * text is cut in place into the bare address.
- */
+/* "a.b.c.d:port" for tcp, "[ipv6]:port" for tcp6, cut in place. */
 static bool tcps_parse_endpoint(struct tcps_reader *r, char *text, bool v6,
 				const char *which, struct tcps_endpoint *ep)
 {
-	unsigned char bin[sizeof(struct in6_addr)];
-	char host[INET6_ADDRSTRLEN], canon[INET6_ADDRSTRLEN];
-	char *colon = strrchr(text, ':');
-	const char *start = text;
-	size_t len;
+	char canon[INET6_ADDRSTRLEN];
 
-	if (!colon)
+	switch (tcps_parse_endpoint_text(text, v6, &ep->addr, &ep->port,
+					 canon)) {
+	case TCPS_ENDPOINT_OK:
+		return true;
+	case TCPS_ENDPOINT_NO_PORT:
 		return tcps_bad(r, "bad %s address '%s': no ':PORT'", which, text);
-	/* The module writes port 0 as "*", the others without a 0 first. */
-	if (colon[1] == '0' || !tcps_parse_port(colon + 1, true, &ep->port))
+	case TCPS_ENDPOINT_BAD_PORT:
 		return tcps_bad(r, "bad %s port in '%s': expected a number from 1 to 65535 (no leading 0) or '*'",
 				which, text);
-	len = colon - text;
-	if (v6) {
-		if (len < 2 || text[0] != '[' || text[len - 1] != ']')
-			return tcps_bad(r, "bad %s address '%s': a tcp6 address is written [address]:port",
-					which, text);
-		start++;
-		len -= 2;
-	}
-	if (len >= sizeof(host))
-		goto bad;
-	memcpy(host, start, len);
-	host[len] = '\0';
-	if (inet_pton(v6 ? AF_INET6 : AF_INET, host, bin) != 1)
-		goto bad;
-	/* One address, one text: the one the kernel writes. */
-	if (v6 && strcmp(host, tcps_ip6_text((struct in6_addr *)bin, canon)))
+	case TCPS_ENDPOINT_NO_BRACKETS:
+		return tcps_bad(r, "bad %s address '%s': a tcp6 address is written [address]:port",
+				which, text);
+	case TCPS_ENDPOINT_NOT_CANONICAL:
 		return tcps_bad(r, "bad %s address '%s': the module writes this address as [%s]",
 				which, text, canon);
-	text[start - text + len] = '\0';
-	ep->addr = start;
-	return true;
-bad:
-	return tcps_bad(r, "bad %s address '%s': not an %s address",
-			which, text, v6 ? "IPv6" : "IPv4");
+	default:
+		return tcps_bad(r, "bad %s address '%s': not an %s address",
+				which, text, v6 ? "IPv6" : "IPv4");
+	}
 }
 
 /* "12.345": seconds with exactly three decimals, as milliseconds. */

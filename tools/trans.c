@@ -36,7 +36,7 @@ void tcps_print_trans_label(FILE *out, int id)
 		fputc(tolower((unsigned char)*p), out);
 }
 
-static int tcps_trans_state_id(const char *name)
+int tcps_trans_state_id(const char *name)
 {
 	int id;
 

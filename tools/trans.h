@@ -31,6 +31,8 @@ struct tcps_trans {
 
 /* The name of transition state @id, and as a label: in lower case. */
 const char *tcps_trans_state_name(int id);
+/* The id of a state name of the matrix and the log, or -1. */
+int tcps_trans_state_id(const char *name);
 void tcps_print_trans_label(FILE *out, int id);
 
 /*

@@ -13,6 +13,10 @@
 #   proc-net-tcp-4K  the same with 4 KiB read()s (what a syscall costs)
 #   ss-tan, ss-s, netstat-tan   the tools, stdout to /dev/null
 #   exec-true      what starting a program costs (ss and netstat pay it)
+#   tcpstates-tan  the reader (tools/tcpstates -tan), stdout to /dev/null
+#   tcpstates-tanp, ss-tanp, netstat-tanp   the same with -p: each socket's
+#                  owner found by scanning /proc/*/fd (mksockets holds
+#                  them all)
 #
 # Prints a table of medians with ratios against proc-net-tcp, writes it
 # and the raw data to .build/bench/, and plots time against socket count
@@ -87,6 +91,10 @@ for size in $sizes; do
 	m ss-s exec ss -s
 	m netstat-tan exec netstat -tan
 	m exec-true exec true
+	m tcpstates-tan exec tcpstates-static -tan
+	m tcpstates-tanp exec tcpstates-static -tanp
+	m ss-tanp exec ss -tanp
+	m netstat-tanp exec netstat -tanp
 	sed 's/^/# /' /proc/tcpstates_counts >&3
 	kill -USR1 \$hold
 done
@@ -97,7 +105,8 @@ chmod +x "$out/bench-guest.sh"
 
 tests/vm/mkinitramfs.sh "$out/bench-initramfs.cpio.gz" "$kver" \
 	"${BENCH_KO:-.build/tcpstates-$kver.ko}" "$out/bench-guest.sh" \
-	"$out/mksockets" "$out/benchtime" >"$out/bench-initramfs.log" 2>&1 ||
+	"$out/mksockets" "$out/benchtime" tools/tcpstates-static \
+	>"$out/bench-initramfs.log" 2>&1 ||
 	{ cat "$out/bench-initramfs.log"; exit 1; }
 echo "# booting $kver under QEMU TCG, ${VM_MEM} MiB: pairs $sizes + $tw TIME_WAIT"
 tests/vm/run-vm.sh "$kver" "$out/bench-initramfs.cpio.gz" \
@@ -116,7 +125,8 @@ import sys
 
 out, kver = sys.argv[1:]
 order = ["tcpstates-1M", "tcpstates-4K", "counts", "proc-net-tcp",
-         "proc-net-tcp-4K", "ss-tan", "ss-s", "netstat-tan", "exec-true"]
+         "proc-net-tcp-4K", "ss-tan", "ss-s", "netstat-tan", "exec-true",
+         "tcpstates-tan", "tcpstates-tanp", "ss-tanp", "netstat-tanp"]
 data = collections.defaultdict(dict)    # pairs -> reader -> (min, med)
 sockets = {}
 comments, inside = [], False
