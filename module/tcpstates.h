@@ -6,8 +6,10 @@
 #ifndef _TCPS_TCPSTATES_H
 #define _TCPS_TCPSTATES_H
 
+#include <linux/atomic.h>
 #include <linux/gfp.h>
 #include <linux/in6.h>
+#include <linux/percpu.h>
 #include <linux/types.h>
 #include <linux/tcpstates.h>
 
@@ -150,10 +152,50 @@ struct sock;
 
 #define TCPS_TRANS_SLOTS	(TCPS_TRANS_TW_FIN_WAIT2 + 1)
 
-/* Counts by [from][to] slot: one CPU's share, or a netns's sum. */
+/* Counts by [from][to] slot: a netns's sum, as the file shows it. */
 struct tcps_trans_matrix {
 	u64 n[TCPS_TRANS_SLOTS][TCPS_TRANS_SLOTS];
 };
+
+/*
+ * A netns's counters (trans_pairs.c): the 39 pairs TCP makes, each
+ * counted per CPU (312 bytes per CPU instead of 1.5 KiB), and any other
+ * pair in one matrix of atomics.  Charged to whoever made the netns.
+ */
+#define TCPS_TRANS_PAIRS	39
+
+struct tcps_trans_cpu {
+	u64 n[TCPS_TRANS_PAIRS];	/* by index in trans_pairs.c's list */
+};
+
+struct tcps_trans_store {
+	struct tcps_trans_cpu __percpu *cpu;
+	atomic64_t other[TCPS_TRANS_SLOTS][TCPS_TRANS_SLOTS];
+};
+
+/* [from][to]: 1 + the pair's index in the list, or 0 for the others. */
+extern u8 tcps_pair_index[TCPS_TRANS_SLOTS][TCPS_TRANS_SLOTS];
+
+/*
+ * Count one change: with preemption off (tcps_trans_record()); one
+ * non-atomic add on this CPU's copy, irq-safe on its own.
+ */
+static inline void tcps_pairs_count(struct tcps_trans_store *s, u8 from, u8 to)
+{
+	u8 pair = tcps_pair_index[from][to];
+
+	if (likely(pair))
+		this_cpu_inc(s->cpu->n[pair - 1]);
+	else
+		atomic64_inc(&s->other[from][to]);
+}
+
+/* trans_pairs.c */
+void tcps_pairs_init(void);
+struct tcps_trans_store *tcps_pairs_alloc(gfp_t gfp);
+void tcps_pairs_free(struct tcps_trans_store *s);
+void tcps_pairs_sum(const struct tcps_trans_store *s,
+		    struct tcps_trans_matrix *sum);
 
 /* The ring size, in entries per CPU: a power of two in this range. */
 #define TCPS_RING_MIN		16

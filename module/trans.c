@@ -47,9 +47,9 @@
 /* Pernet storage (zeroed by the core before .init). */
 struct tcps_trans_net {
 	/* NULL before .init and from .pre_exit on: probes then skip */
-	struct tcps_trans_matrix __percpu *counts;
+	struct tcps_trans_store *counts;
 	/* the counters between .pre_exit and .exit, to free */
-	struct tcps_trans_matrix __percpu *dying;
+	struct tcps_trans_store *dying;
 };
 
 static unsigned int tcps_trans_net_id __read_mostly;
@@ -74,7 +74,7 @@ static void tcps_trans_record(const struct sock *sk, u16 sport, u8 from,
 			      u8 to)
 {
 	struct net *net = sock_net(sk);
-	struct tcps_trans_matrix __percpu *counts;
+	struct tcps_trans_store *counts;
 	struct tcps_trans_net *tn;
 	struct net_generic *gen;
 
@@ -100,8 +100,7 @@ static void tcps_trans_record(const struct sock *sk, u16 sport, u8 from,
 	     gen->ptr[tcps_trans_net_id] : NULL;
 	counts = likely(tn) ? READ_ONCE(tn->counts) : NULL;
 	if (likely(counts)) {
-		/* One non-atomic add on this CPU's copy; irq-safe on its own. */
-		this_cpu_inc(counts->n[from][to]);
+		tcps_pairs_count(counts, from, to);
 		tcps_ring_add(sk, net, sport, from, to);
 	}
 	rcu_read_unlock_sched_notrace();
@@ -540,20 +539,12 @@ void tcps_trans_hooks(struct tcps_trans_hook *hooks)
 int tcps_trans_counts(struct net *net, struct tcps_trans_matrix *sum)
 {
 	struct tcps_trans_net *tn = net_generic(net, tcps_trans_net_id);
-	struct tcps_trans_matrix __percpu *counts;
-	unsigned int cpu, from, to;
+	struct tcps_trans_store *counts;
 
 	counts = tn ? READ_ONCE(tn->counts) : NULL;
 	if (!counts)
 		return -ENOENT;
-	memset(sum, 0, sizeof(*sum));
-	for_each_possible_cpu(cpu) {
-		const struct tcps_trans_matrix *c = per_cpu_ptr(counts, cpu);
-
-		for (from = 0; from < TCPS_TRANS_SLOTS; from++)
-			for (to = 0; to < TCPS_TRANS_SLOTS; to++)
-				sum->n[from][to] += READ_ONCE(c->n[from][to]);
-	}
+	tcps_pairs_sum(counts, sum);
 	return 0;
 }
 
@@ -562,10 +553,10 @@ int tcps_trans_counts(struct net *net, struct tcps_trans_matrix *sum)
 static int __net_init tcps_trans_net_init(struct net *net)
 {
 	struct tcps_trans_net *tn = net_generic(net, tcps_trans_net_id);
-	struct tcps_trans_matrix __percpu *counts;
+	struct tcps_trans_store *counts;
 
 	/* Charged to whoever makes the netns: any user, with a user ns. */
-	counts = alloc_percpu_gfp(struct tcps_trans_matrix, GFP_KERNEL_ACCOUNT);
+	counts = tcps_pairs_alloc(GFP_KERNEL_ACCOUNT);
 	if (!counts)
 		return -ENOMEM;
 	/* A probe on another CPU may load it now: publish zeroed memory. */
@@ -592,7 +583,7 @@ static void __net_exit tcps_trans_net_exit(struct net *net)
 {
 	struct tcps_trans_net *tn = net_generic(net, tcps_trans_net_id);
 
-	free_percpu(tn->dying);
+	tcps_pairs_free(tn->dying);
 	tn->dying = NULL;
 }
 
@@ -636,6 +627,7 @@ int tcps_trans_init(void)
 {
 	int err;
 
+	tcps_pairs_init();
 	err = register_pernet_subsys(&tcps_trans_net_ops);
 	if (err)
 		return err;
