@@ -139,13 +139,16 @@ for kv in "${proven[@]}"; do
 	want yes "$kv" "$version" "still installed for $kv"
 done
 
-# Upgrade: the same source as a newer version.
+# Upgrade: the same source as a newer version: the source package make deb
+# made, with dkms.conf's version and the changelog's (debian/rules wants
+# them equal) set to the next one.
 next=$version.1
 up=$(mktemp -d)
-cp -a Kbuild Makefile dkms.conf module uapi kunit "$up/"
-sed -i "s/^PACKAGE_VERSION=.*/PACKAGE_VERSION=\"$next\"/" "$up/dkms.conf"
-make --no-print-directory -C "$up" deb >"$logs/make-deb-next.log" 2>&1 &&
-	cp "$up/.build/tcpstates-dkms_${next}_all.deb" .build/ &&
+dpkg-source -x ".build/deb/tcpstates_$version.dsc" "$up/src" >"$logs/make-deb-next.log" 2>&1
+sed -i "s/^PACKAGE_VERSION=.*/PACKAGE_VERSION=\"$next\"/" "$up/src/dkms.conf"
+sed -i "1s/([^)]*)/($next)/" "$up/src/debian/changelog"
+make --no-print-directory -C "$up/src" deb >>"$logs/make-deb-next.log" 2>&1 &&
+	cp "$up/src/.build/tcpstates-dkms_${next}_all.deb" .build/ &&
 	ok "make deb of $next" || not_ok "make deb of $next"
 rm -rf "$up"
 check "apt upgrades to $next" apt-get install -y -qq \
