@@ -354,7 +354,14 @@ static bool tcps_bound_only(const struct sock *sk, int state)
 {
 	if (state != TCP_CLOSE && state != TCP_LISTEN && state != TCP_SYN_SENT)
 		return false;
-	return READ_ONCE(sk->sk_num) && !sock_flag(sk, SOCK_DEAD) &&
+	/*
+	 * inet_sport too: bind() publishes it only after the bind table
+	 * holds the socket (__inet_bind() sets it once get_port() returned,
+	 * outside the bucket lock), and a row must show the port it holds.
+	 * Seen once on PREEMPT_RT under churn: a SYN_SENT row with port *.
+	 */
+	return READ_ONCE(sk->sk_num) && READ_ONCE(inet_sk(sk)->inet_sport) &&
+	       !sock_flag(sk, SOCK_DEAD) &&
 	       hlist_nulls_unhashed_lockless(&sk->sk_nulls_node);
 }
 

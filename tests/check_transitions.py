@@ -274,14 +274,13 @@ def expected(seq, socks, facts):
         # C waits for a FIN; S's RST ends it, timewait socket or full.
         e.listen("L")
         e.connect("C", "L", "S")
-        e.add("C", "state", "ESTABLISHED", "FIN_WAIT1")
-        e.add("C", "state", "FIN_WAIT1", "FIN_WAIT2")
         if facts["C-fin-wait2"] == "timewait":
-            e.add("C", "timewait", "FIN_WAIT2", "TW_FIN_WAIT2")
-            e.add("C", "state", "FIN_WAIT2", "CLOSE")
+            e.orphan_close("C", facts)
             e.add("C", "tw-end", "TW_FIN_WAIT2", "CLOSE")
         else:
-            e.add("C", "state", "FIN_WAIT2", "CLOSE")
+            for frm, to in (("ESTABLISHED", "FIN_WAIT1"),
+                            ("FIN_WAIT1", "FIN_WAIT2"), ("FIN_WAIT2", "CLOSE")):
+                e.add("C", "state", frm, to)
         e.add("S", "state", "ESTABLISHED", "CLOSE_WAIT")
         e.add("S", "state", "CLOSE_WAIT", "CLOSE")
         e.unlisten("L")

@@ -68,8 +68,10 @@ guest() {
 	must "$tag-initramfs" tests/vm/mkinitramfs.sh "$out/initramfs-$tag.cpio.gz" \
 		"$kver" "$ko" "$script" "$@" || return 1
 	echo "# booting ${VM_KERNEL:-Debian $kver} under QEMU TCG ($tag)"
+	local t0=$SECONDS
 	tests/vm/run-vm.sh "$kver" "$out/initramfs-$tag.cpio.gz" \
-		"$out/result-$tag.txt" "$out/console-$tag.log" "${VM_TIMEOUT:-300}"
+		"$out/result-$tag.txt" "$out/console-$tag.log" "${VM_TIMEOUT:-600}"
+	echo "# $tag: the guest ran $((SECONDS - t0)) s"
 	VM_TAG=$tag step "$tag-guest" "$out/verdict-$tag.log" \
 		tests/vm/verdict.sh "$out/result-$tag.txt" "$out/console-$tag.log"
 }
@@ -136,12 +138,6 @@ prove() {
 			python3 tests/check_transitions.py "$out/result-trans-$tag.txt"
 }
 
-for s in "${series[@]}"; do
-	kver=${TCPS_KERNELS[$s]}
-	must "$s-module-build" make KVER="$kver" || continue
-	prove "$s" "$kver" . "${scenario_files[@]}"
-done
-
 # exact TAG KVER MODULE: each held socket exactly once in every read, in
 # two one-chain netns and the shared table, under churn that frees and
 # reuses socket objects (tests/guest/exact.sh, 60 s).
@@ -149,138 +145,6 @@ exact() {
 	VM_APPEND="${VM_APPEND:-} exact_seconds=60" guest "exact-$1" "$2" "$3" \
 		tests/guest/exact.sh tests/stress/tcpstress
 }
-# Where a reader can be stopped anywhere in a chain: preempt=full (RCU
-# read sections preemptible too) and more vCPUs than this host has cores.
-# (The lockless walk of 0.1 failed it on PREEMPT_RT, see below.)
-if [ "${quick:-}" != yes ]; then
-	VM_SMP=4 VM_APPEND=preempt=full exact 6.12 "${TCPS_KERNELS[6.12]}" \
-		".build/tcpstates-${TCPS_KERNELS[6.12]}.ko"
-	# A reader confined to a small memory cgroup: ENOMEM at its limit
-	# (log snapshot, a long chain's rows), no OOM kill, and the read
-	# goes on with the same walk once the limit is lifted.
-	for s in "${series[@]}"; do
-		kver=${TCPS_KERNELS[$s]}
-		guest "memcg-$s" "$kver" ".build/tcpstates-$kver.ko" \
-			tests/guest/memcg.sh tests/stress/tcpstress
-	done
-fi
-
-# Every other series Debian ships (on a Debian 12 host: Debian 13's 6.12,
-# 7.3 and 7.2 from trixie-backports, and sid's newest; on a Debian 13
-# host Debian 12's 6.1 and 6.12 instead of 13's 6.12): built W=1 -Werror
-# and sparse-clean in a Debian root with that distribution's compiler,
-# then the scenario and the transitions booted from the root's own kernel
-# image and modules.
-declare -A root_kvers=()
-for entry in "${root_kernels[@]}"; do
-	read -r tag suite spec <<<"$entry"
-	must "$tag-root" tests/roots.sh root "$suite" || continue
-	kver=$(tests/roots.sh kver "$suite" "$spec" 2>"$out/$tag-kver.log")
-	must "$tag-kernel ($suite $spec: ${kver:-none})" \
-		tests/roots.sh kernel "$suite" "$kver" || continue
-	must "$tag-module-build ($kver, W=1 -Werror)" no_diagnostics \
-		"$out/$tag-build.raw" tests/roots.sh run "$suite" \
-		make -C /work KVER="$kver" KBUILD_ARGS="KCFLAGS=-Werror C=2" || continue
-	# Kbuild runs sparse only if the kernel's checker-valid.sh accepts
-	# it: 7.x wants one that knows __typeof_unqual__, newer than
-	# Debian's 0.6.4 (and its header packages lack the script).
-	if grep -q '  CHECK ' "$out/$tag-build.raw"; then
-		echo "ok $tag: sparse (C=2) ran and reports nothing"
-		passed=$((passed + 1))
-	else
-		echo "# $tag: sparse not run: $(grep -o 'C=2 specified.*' "$out/$tag-build.raw")"
-	fi
-	root_kvers[$suite]="${root_kvers[$suite]:-} $kver"
-	KMODS_ROOT=$(tests/roots.sh root "$suite") \
-		VM_KERNEL=$(tests/roots.sh image "$suite" "$kver") \
-		prove "$tag" "$kver" . "${scenario_files[@]}"
-done
-
-# The README's two commands on the other stable release (Debian 13 from
-# a Debian 12 host, and the reverse), run as on a freshly installed
-# machine of it (roots.sh host: debootstrap's minbase, kept between runs):
-# the demo, which prints the guest's file, and the quick test run, whose
-# checks count here.  The full run there is make test-other-host.
-if [ ${#root_kernels[@]} -gt 0 ]; then
-	o=$TCPS_OTHER
-	must "demo-$o (the demo command on a Debian $o machine)" sh -c "
-		tests/roots.sh host $o tests/demo.sh >$out/demo-$o.log 2>&1 &&
-		grep -q '^tcpstates [0-9][0-9]*: TCP sockets of net namespace' $out/demo-$o.log &&
-		grep -q '^ESTABLISHED  *[1-9]' $out/demo-$o.log &&
-		grep -q '^Total  *[1-9]' $out/demo-$o.log"
-	step "quick-$o" "$out/quick-$o.log" sh -c "
-		tests/roots.sh host $o tests/run.sh --quick 2>&1 |
-		sed -e 's/^\(not \)\{0,1\}ok /&[Debian $o machine] /' \
-			-e 's/^\([0-9]*\) passed, \([0-9]*\) failed\$/passed=\1 failed=\2/'"
-fi
-
-# Other architectures (arm64): the module cross-built W=1 -Werror in the
-# Debian 13 root against Debian's headers for it, the guest programs
-# cross-built too, and Debian's own kernel of that architecture booted
-# in QEMU TCG (qemu-system-aarch64 -M virt -cpu max) with the scenario
-# and the transitions.
-for entry in "${cross_kernels[@]}"; do
-	read -r tag suite spec arch <<<"$entry"
-	kver=$(tests/roots.sh kver "$suite" "$spec" "$arch" 2>"$out/$tag-kver.log")
-	must "$tag-kernel ($suite $spec $arch: ${kver:-none})" \
-		tests/roots.sh kernel "$suite" "$kver" || continue
-	must "$tag-sysroot" sh -c "tests/roots.sh sysroot $suite $arch >$out/$tag.sysroot" ||
-		continue
-	must "$tag-module-build ($kver, W=1 -Werror)" no_diagnostics \
-		"$out/$tag-build.raw" tests/roots.sh run "$suite" \
-		make -C /work KVER="$kver" KBUILD_ARGS="KCFLAGS=-Werror" || continue
-	must "$tag-programs" tests/roots.sh run "$suite" \
-		/work/tests/cross-progs.sh "$arch" aarch64-linux-gnu-gcc-14 || continue
-	sysroot=$(cat "$out/$tag.sysroot")
-	p=.build/$arch/src
-	VM_ARCH=$arch VM_SYSROOT=$sysroot KMODS_ROOT=$(tests/roots.sh root "$suite") \
-		VM_KERNEL=$(tests/roots.sh image "$suite" "$kver") \
-		prove "$tag" "$kver" "$p" \
-		"$p/tests/scenario/scenario" "$p/tools/tcpstates-static" \
-		"$sysroot/usr/bin/jq" tools/tests/guest.sh \
-		tools/tests/ss-expressions.txt
-done
-
-[ "$debug" = yes ] || finish
-
-# DKMS as appliances use it: build and install for every Debian kernel ABI,
-# boot 6.1, 6.12 and 6.12-rt loading the installed module with modprobe,
-# then the .deb: install and purge.
-step dkms-matrix "$out/dkms-matrix.log" tests/dkms.sh matrix
-for s in "${!TCPS_DKMS_BOOT[@]}"; do
-	kver=${TCPS_DKMS_BOOT[$s]}
-	ko=$(ls /lib/modules/"$kver"/updates/dkms/tcpstates.ko* 2>/dev/null | head -n 1)
-	must "dkms-$s-installed" test -n "$ko" || continue
-	DKMS_MODULE=$ko guest "dkms-$s" "$kver" none tests/guest/dkms.sh \
-		tests/guest/scenario.sh "${scenario_files[@]}" || continue
-	VM_TAG=dkms-$s step "dkms-$s-scenario" "$out/scenario-dkms-$s.log" \
-		python3 tests/check_scenario.py "$out/result-dkms-$s.txt"
-done
-# The .deb with the proven kernels' headers and those of kernels it must
-# skip, the hooks of a kernel upgrade, an upgrade of the package, a purge:
-# here (every ABI of this host), then in the other stable release's root.
-host_kvers=()
-for pkg in "${TCPS_DKMS_HEADERS[@]}"; do host_kvers+=("$(kver_of "$pkg")"); done
-step dkms-host "$out/dkms-host.log" tests/dkms-root.sh host "${host_kvers[@]}"
-# shellcheck disable=SC2086 # the list of kernel releases
-step "dkms-$TCPS_OTHER" "$out/dkms-$TCPS_OTHER.log" tests/dkms-root.sh \
-	"$TCPS_OTHER" ${root_kvers[$TCPS_OTHER]:-}
-
-# The transitions on PREEMPT_RT too, where softirqs run in threads.
-rtk=${TCPS_DKMS_BOOT[6.12-rt]}
-if must rt-module-build make KVER="$rtk" &&
-	guest trans-rt "$rtk" ".build/tcpstates-$rtk.ko" \
-		tests/guest/transitions.sh tests/trans/transdrive \
-		tests/stress/tcpstress tools/tcpstates-static; then
-	VM_TAG=trans-rt step trans-rt-judge "$out/trans-rt.log" \
-		python3 tests/check_transitions.py "$out/result-trans-rt.txt"
-	# Softirqs and RCU readers preemptible: where the lockless walk
-	# showed connections twice (and missed held ones) under churn.
-	exact rt "$rtk" ".build/tcpstates-$rtk.ko"
-fi
-
-# A million sockets on the stock 6.12 kernel: exact, no stall report.
-step million-stock "$out/million-stock.log" tests/million.sh stock
 
 # debug_suite SERIES TAG: on the debug kernel of SERIES (tinyconfig plus
 # KASAN, lockdep, PROVE_RCU, kmemleak; cold build about 10 min on 2 cores,
@@ -306,7 +170,7 @@ debug_suite() {
 			KDIR="${kdir#"$root"}" \
 			KBUILD_ARGS="TCPS_KUNIT=y KCFLAGS=-Werror CC=gcc-14" || return 1
 	fi
-	local VM_KERNEL=$kdir/arch/x86/boot/bzImage VM_MEM=2048 VM_TIMEOUT=600
+	local VM_KERNEL=$kdir/arch/x86/boot/bzImage VM_MEM=2048 VM_TIMEOUT=900
 	export VM_KERNEL VM_MEM VM_TIMEOUT
 
 	if guest "$t-kunit" "$dkver" "$dko" tests/guest/kunit.sh \
@@ -339,11 +203,180 @@ debug_suite() {
 		"$dkver" "$dko" tests/guest/stress.sh tests/stress/tcpstress
 }
 
-debug_suite 6.12 debug
-# 200k sockets on it (making them under KASAN takes about 1.3 ms each);
-# make million runs the full million.
-MILLION_MEM=4096 step million-debug "$out/million-debug.log" \
-	tests/million.sh debug 200000
-# The newest series: its tracepoint probes run preemptible (SRCU-fast).
-debug_suite 7.3 debug-7.3
+# The kernels' lane: the scenario and the transitions on every series.
+lane_kernels() {
+	for s in "${series[@]}"; do
+		kver=${TCPS_KERNELS[$s]}
+		must "$s-module-build" make KVER="$kver" || continue
+		prove "$s" "$kver" . "${scenario_files[@]}"
+	done
+	[ "${quick:-}" != yes ] || return 0
+
+	# Every other series Debian ships (on a Debian 12 host: Debian 13's 6.12,
+	# 7.3 and 7.2 from trixie-backports, and sid's newest; on a Debian 13
+	# host Debian 12's 6.1 and 6.12 instead of 13's 6.12): built W=1 -Werror
+	# and sparse-clean in a Debian root with that distribution's compiler,
+	# then the scenario and the transitions booted from the root's own kernel
+	# image and modules.
+	declare -A root_kvers=()
+	for entry in "${root_kernels[@]}"; do
+		read -r tag suite spec <<<"$entry"
+		must "$tag-root" tests/roots.sh root "$suite" || continue
+		kver=$(tests/roots.sh kver "$suite" "$spec" 2>"$out/$tag-kver.log")
+		must "$tag-kernel ($suite $spec: ${kver:-none})" \
+			tests/roots.sh kernel "$suite" "$kver" || continue
+		must "$tag-module-build ($kver, W=1 -Werror)" no_diagnostics \
+			"$out/$tag-build.raw" tests/roots.sh run "$suite" \
+			make -C /work KVER="$kver" KBUILD_ARGS="KCFLAGS=-Werror C=2" || continue
+		# Kbuild runs sparse only if the kernel's checker-valid.sh accepts
+		# it: 7.x wants one that knows __typeof_unqual__, newer than
+		# Debian's 0.6.4 (and its header packages lack the script).
+		if grep -q '  CHECK ' "$out/$tag-build.raw"; then
+			echo "ok $tag: sparse (C=2) ran and reports nothing"
+			passed=$((passed + 1))
+		else
+			echo "# $tag: sparse not run: $(grep -o 'C=2 specified.*' "$out/$tag-build.raw")"
+		fi
+		root_kvers[$suite]="${root_kvers[$suite]:-} $kver"
+		KMODS_ROOT=$(tests/roots.sh root "$suite") \
+			VM_KERNEL=$(tests/roots.sh image "$suite" "$kver") \
+			prove "$tag" "$kver" . "${scenario_files[@]}"
+	done
+
+	# The README's two commands on the other stable release (Debian 13 from
+	# a Debian 12 host, and the reverse), run as on a freshly installed
+	# machine of it (roots.sh host: debootstrap's minbase, kept between runs):
+	# the demo, which prints the guest's file, and the quick test run, whose
+	# checks count here.  The full run there is make test-other-host.
+	if [ ${#root_kernels[@]} -gt 0 ]; then
+		o=$TCPS_OTHER
+		must "demo-$o (the demo command on a Debian $o machine)" sh -c "
+			tests/roots.sh host $o tests/demo.sh >$out/demo-$o.log 2>&1 &&
+			grep -q '^tcpstates [0-9][0-9]*: TCP sockets of net namespace' $out/demo-$o.log &&
+			grep -q '^ESTABLISHED  *[1-9]' $out/demo-$o.log &&
+			grep -q '^Total  *[1-9]' $out/demo-$o.log"
+		step "quick-$o" "$out/quick-$o.log" sh -c "
+			tests/roots.sh host $o tests/run.sh --quick 2>&1 |
+			sed -e 's/^\(not \)\{0,1\}ok /&[Debian $o machine] /' \
+				-e 's/^\([0-9]*\) passed, \([0-9]*\) failed\$/passed=\1 failed=\2/'"
+	fi
+
+	# Other architectures (arm64): the module cross-built W=1 -Werror in the
+	# Debian 13 root against Debian's headers for it, the guest programs
+	# cross-built too, and Debian's own kernel of that architecture booted
+	# in QEMU TCG (qemu-system-aarch64 -M virt -cpu max) with the scenario
+	# and the transitions.
+	for entry in "${cross_kernels[@]}"; do
+		read -r tag suite spec arch <<<"$entry"
+		kver=$(tests/roots.sh kver "$suite" "$spec" "$arch" 2>"$out/$tag-kver.log")
+		must "$tag-kernel ($suite $spec $arch: ${kver:-none})" \
+			tests/roots.sh kernel "$suite" "$kver" || continue
+		must "$tag-sysroot" sh -c "tests/roots.sh sysroot $suite $arch >$out/$tag.sysroot" ||
+			continue
+		must "$tag-module-build ($kver, W=1 -Werror)" no_diagnostics \
+			"$out/$tag-build.raw" tests/roots.sh run "$suite" \
+			make -C /work KVER="$kver" KBUILD_ARGS="KCFLAGS=-Werror" || continue
+		must "$tag-programs" tests/roots.sh run "$suite" \
+			/work/tests/cross-progs.sh "$arch" aarch64-linux-gnu-gcc-14 || continue
+		sysroot=$(cat "$out/$tag.sysroot")
+		p=.build/$arch/src
+		VM_ARCH=$arch VM_SYSROOT=$sysroot KMODS_ROOT=$(tests/roots.sh root "$suite") \
+			VM_KERNEL=$(tests/roots.sh image "$suite" "$kver") \
+			prove "$tag" "$kver" "$p" \
+			"$p/tests/scenario/scenario" "$p/tools/tcpstates-static" \
+			"$sysroot/usr/bin/jq" tools/tests/guest.sh \
+			tools/tests/ss-expressions.txt
+	done
+
+	# Where a reader can be stopped anywhere in a chain: preempt=full (RCU
+	# read sections preemptible too) and more vCPUs than this host has cores.
+	VM_SMP=4 VM_APPEND=preempt=full exact 6.12 "${TCPS_KERNELS[6.12]}" \
+		".build/tcpstates-${TCPS_KERNELS[6.12]}.ko"
+	# A reader confined to a small memory cgroup: ENOMEM at its limit
+	# (log snapshot, a long chain's rows), no OOM kill, and the read
+	# goes on with the same walk once the limit is lifted.
+	for s in "${series[@]}"; do
+		kver=${TCPS_KERNELS[$s]}
+		guest "memcg-$s" "$kver" ".build/tcpstates-$kver.ko" \
+			tests/guest/memcg.sh tests/stress/tcpstress
+	done
+
+	# The .deb in the other stable release's root (this host's own
+	# ABIs are the other lane's, tests/dkms-root.sh host).
+	# shellcheck disable=SC2086 # the list of kernel releases
+	step "dkms-$TCPS_OTHER" "$out/dkms-$TCPS_OTHER.log" tests/dkms-root.sh \
+		"$TCPS_OTHER" ${root_kvers[$TCPS_OTHER]:-}
+}
+
+# The other lane: DKMS on this host, PREEMPT_RT, a million sockets and the
+# debug kernels.
+lane_rest() {
+	# DKMS as appliances use it: build and install for every Debian kernel ABI,
+	# boot 6.1, 6.12 and 6.12-rt loading the installed module with modprobe,
+	# then the .deb: install and purge.
+	step dkms-matrix "$out/dkms-matrix.log" tests/dkms.sh matrix
+	for s in "${!TCPS_DKMS_BOOT[@]}"; do
+		kver=${TCPS_DKMS_BOOT[$s]}
+		ko=$(ls /lib/modules/"$kver"/updates/dkms/tcpstates.ko* 2>/dev/null | head -n 1)
+		must "dkms-$s-installed" test -n "$ko" || continue
+		DKMS_MODULE=$ko guest "dkms-$s" "$kver" none tests/guest/dkms.sh \
+			tests/guest/scenario.sh "${scenario_files[@]}" || continue
+		VM_TAG=dkms-$s step "dkms-$s-scenario" "$out/scenario-dkms-$s.log" \
+			python3 tests/check_scenario.py "$out/result-dkms-$s.txt"
+	done
+	# The .deb with the proven kernels' headers and those of kernels it must
+	# skip, the hooks of a kernel upgrade, an upgrade of the package, a purge:
+	# here (every ABI of this host; the other stable release's root is
+	# the kernels' lane's).
+	host_kvers=()
+	for pkg in "${TCPS_DKMS_HEADERS[@]}"; do host_kvers+=("$(kver_of "$pkg")"); done
+	step dkms-host "$out/dkms-host.log" tests/dkms-root.sh host "${host_kvers[@]}"
+
+	# The transitions on PREEMPT_RT too, where softirqs run in threads.
+	rtk=${TCPS_DKMS_BOOT[6.12-rt]}
+	if must rt-module-build make KVER="$rtk" &&
+		guest trans-rt "$rtk" ".build/tcpstates-$rtk.ko" \
+			tests/guest/transitions.sh tests/trans/transdrive \
+			tests/stress/tcpstress tools/tcpstates-static; then
+		VM_TAG=trans-rt step trans-rt-judge "$out/trans-rt.log" \
+			python3 tests/check_transitions.py "$out/result-trans-rt.txt"
+		# Softirqs and RCU readers preemptible: where the lockless walk
+		# showed connections twice (and missed held ones) under churn.
+		exact rt "$rtk" ".build/tcpstates-$rtk.ko"
+	fi
+
+	# A million sockets on the stock 6.12 kernel: exact, no stall report.
+	step million-stock "$out/million-stock.log" tests/million.sh stock
+
+	debug_suite 6.12 debug
+	# 200k sockets on it (making them under KASAN takes about 1.3 ms each);
+	# make million runs the full million.
+	MILLION_MEM=4096 step million-debug "$out/million-debug.log" \
+		tests/million.sh debug 200000
+	# The newest series: its tracepoint probes run preemptible (SRCU-fast).
+	debug_suite 7.3 debug-7.3
+}
+
+# Two lanes at once, one per core: most guests keep one vCPU busy, and a
+# sequential run took 83 minutes.  The other lane's lines are shown
+# when it ends (as they come: .build/results/lane-rest.log); each lane
+# counts its own checks.
+if [ "$debug" = yes ]; then
+	(
+		passed=0 failed=0
+		lane_rest
+		echo "passed=$passed failed=$failed"
+	) >"$out/lane-rest.log" 2>&1 &
+	rest=$!
+	echo "# the DKMS, RT, million and debug lane runs beside this one (lines: $out/lane-rest.log)"
+fi
+t0=$SECONDS
+lane_kernels
+echo "# the kernels' lane took $((SECONDS - t0)) s"
+if [ "$debug" = yes ]; then
+	wait "$rest"
+	echo "# the other lane ended after $((SECONDS - t0)) s; its lines:"
+	grep -v -E '^passed=[0-9]+ failed=[0-9]+$' "$out/lane-rest.log"
+	count lane-rest "$out/lane-rest.log"
+fi
 finish

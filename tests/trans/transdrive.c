@@ -868,6 +868,16 @@ static void seq_listener_close(void)
 	close_fd(c, "C");
 }
 
+/* Close with SO_LINGER 0: a reset instead of a FIN. */
+static void close_reset(int fd, const char *role)
+{
+	struct linger lin = { .l_onoff = 1, .l_linger = 0 };
+
+	if (setsockopt(fd, SOL_SOCKET, SO_LINGER, &lin, sizeof(lin)))
+		fail("SO_LINGER %s: %s", role, strerror(errno));
+	close_fd(fd, role);
+}
+
 /*
  * A request socket reset: the listener defers accepting until data comes
  * (TCP_DEFER_ACCEPT), so the server end stays a request socket after the
@@ -876,7 +886,6 @@ static void seq_listener_close(void)
  */
 static void seq_request_reset(void)
 {
-	struct linger lin = { .l_onoff = 1, .l_linger = 0 };
 	struct sock_ends le, ce, se;
 	int l, c;
 
@@ -888,21 +897,9 @@ static void seq_request_reset(void)
 	child_ends(&ce, "R", &se);
 	print_sock(&se);
 	wait_proc_state(&se, ST_SYN_RECV);
-	if (setsockopt(c, SOL_SOCKET, SO_LINGER, &lin, sizeof(lin)))
-		fail("SO_LINGER: %s", strerror(errno));
-	close_fd(c, "C");
+	close_reset(c, "C");
 	wait_proc_state(&se, ST_GONE);
 	close_listener(l, &le);
-}
-
-/* Close with SO_LINGER 0: a reset instead of a FIN. */
-static void close_reset(int fd, const char *role)
-{
-	struct linger lin = { .l_onoff = 1, .l_linger = 0 };
-
-	if (setsockopt(fd, SOL_SOCKET, SO_LINGER, &lin, sizeof(lin)))
-		fail("SO_LINGER %s: %s", role, strerror(errno));
-	close_fd(fd, role);
 }
 
 /*
