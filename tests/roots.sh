@@ -36,9 +36,10 @@
 #                                packages (image, modules, headers, the
 #                                compiler they name), so apt installs
 #                                tcpstates's .debs there offline; made
-#                                once per package list, sources and KVER;
-#                                prints its path.  Never written after:
-#                                the guest mounts it read-only
+#                                once per package list, sources and KVER,
+#                                with an ext4 image of it beside it
+#                                (PATH.ext4) that the guest mounts
+#                                read-only; prints its PATH
 #   roots.sh host SUITE CMD...   CMD, run from a copy of the checkout, on
 #                                a Debian SUITE machine as debootstrap
 #                                leaves it (minbase: what any Debian has),
@@ -328,7 +329,7 @@ guest_pkgs() {
 
 # A Debian SUITE machine with kernel KVER installed the way a user has it
 # (linux-image and linux-headers as packages, through apt, with their
-# hooks), to boot under QEMU with its root read-only over 9p.  Keyed by
+# hooks), to boot under QEMU with its root a read-only disk.  Keyed by
 # the package list, the sources and KVER: a new point release's kernel
 # makes a new root, and the older one of the suite is removed.
 guest() {
@@ -336,7 +337,7 @@ guest() {
 	[ -n "$kv" ] || die "no kernel release given"
 	dir=$cache/guest-$suite-$({ guest_pkgs; sources "$suite"; echo "$kv"; } |
 		sha256sum | cut -c1-12)
-	[ -f "$dir/.tcps-done" ] || lock "guest-$suite"
+	[ -f "$dir/.tcps-done" ] && [ -f "$dir.ext4" ] || lock "guest-$suite"
 	if [ ! -f "$dir/.tcps-done" ]; then
 		command -v debootstrap >/dev/null ||
 			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
@@ -362,6 +363,18 @@ guest() {
 			die "no kernel image for $kv in $dir"
 		in_root "$dir" apt-get clean
 		touch "$dir/.tcps-done"
+	fi
+	# The same tree as an ext4 image ($dir.ext4) that the guest mounts
+	# read-only from a virtio disk.  Over 9p, every lookup gcc makes in
+	# the headers' include paths (most of them misses, which 9p does not
+	# cache) crossed to QEMU: one DKMS build took 20 minutes.  No
+	# journal: nothing writes it.
+	if [ ! -f "$dir.ext4" ]; then
+		rm -f "$dir.ext4.tmp"
+		mkfs.ext4 -q -F -L tcpsroot -O ^has_journal -d "$dir" \
+			"$dir.ext4.tmp" "$(($(du -sm "$dir" | cut -f1) * 3 / 2 + 512))M" >&2 ||
+			die "no ext4 image of $dir"
+		mv "$dir.ext4.tmp" "$dir.ext4"
 	fi
 	echo "$dir"
 }

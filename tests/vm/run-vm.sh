@@ -30,11 +30,9 @@
 #   VM_SMP     vCPUs (default 2); more than the host's cores makes TCG
 #              stop a vCPU anywhere, mid-chain in a walk too, as an
 #              overcommitted hypervisor does
-#   VM_SHARE   "TAG=DIR ...": each DIR exported to the guest, read-only,
-#              over virtio 9p with mount tag TAG (in the guest: mount -t 9p
-#              -o trans=virtio,version=9p2000.L TAG /mnt); files keep this
-#              host's owners and modes (security_model=none: QEMU runs as
-#              root here)
+#   VM_DISK    a file system image attached read-only as a virtio disk
+#              (/dev/vda in the guest): the root of guests that boot a
+#              cached Debian tree (tests/apt-guest.sh)
 #   VM_TCG_THREAD  "single": both vCPUs in one host thread (round robin)
 #              instead of one thread each.  For guests that patch kernel
 #              text over and over (a module reloaded under load: static
@@ -78,12 +76,11 @@ arm64)
 	exit 2
 	;;
 esac
-# multidevs=remap: a tree spanning file systems keeps inode numbers unique.
-shares=()
-for share in ${VM_SHARE:-}; do
-	[ -d "${share#*=}" ] || { echo "run-vm: VM_SHARE: ${share#*=} is no directory" >&2; exit 2; }
-	shares+=(-virtfs "local,path=${share#*=},mount_tag=${share%%=*},security_model=none,readonly=on,multidevs=remap")
-done
+disk=()
+if [ -n "${VM_DISK:-}" ]; then
+	[ -r "$VM_DISK" ] || { echo "run-vm: VM_DISK $VM_DISK not readable" >&2; exit 2; }
+	disk=(-drive "file=$VM_DISK,if=virtio,format=raw,readonly=on")
+fi
 cmdline="console=$tty rdinit=/init panic=-1 panic_on_warn=1 oops=panic ${VM_APPEND:-}"
 
 boot() {
@@ -92,7 +89,7 @@ boot() {
 		-nodefaults -display none -no-reboot \
 		-accel "tcg${VM_TCG_THREAD:+,thread=$VM_TCG_THREAD}" -cpu max \
 		-smp "${VM_SMP:-2}" -m "${VM_MEM:-1024}" \
-		-nic none -serial "file:$console" "${machine[@]}" "${shares[@]}" \
+		-nic none -serial "file:$console" "${machine[@]}" "${disk[@]}" \
 		-kernel "$kernel" -initrd "$initramfs" -append "$cmdline" \
 		</dev/null || status=$?
 }
