@@ -9,6 +9,8 @@
 #   make check             static checks: W=1 -Werror, sparse, checkpatch, uapi
 #   make demo              boot a VM with the module and print /proc/tcpstates
 #   make test              every test (what CI runs); make test-quick: 6.12 only
+#   make test-apt          the .debs installed, upgraded and purged with apt
+#                          on booted Debian 12 and 13 guests (also in test)
 #   make test-other-host   every test on a fresh machine of the other Debian
 #                          stable release (12 <-> 13), in a root made for it
 #   make bench             read cost at 1k..100k connections, .build/bench/
@@ -83,6 +85,9 @@ test:
 test-quick:
 	tests/run.sh --quick
 
+test-apt:
+	tests/apt-guest.sh bookworm trixie
+
 test-other-host:
 	tests/roots.sh host $$(. /etc/os-release; \
 		[ "$$VERSION_CODENAME" = trixie ] && echo bookworm || echo trixie) \
@@ -106,4 +111,4 @@ clean:
 	$(MAKE) -C tests/scenario clean
 
 .PHONY: all module install dkms-install deb uninstall check demo test \
-	test-quick test-other-host bench bench-onechain bench-transitions million clean
+	test-quick test-apt test-other-host bench bench-onechain bench-transitions million clean
