@@ -19,9 +19,11 @@
 #
 # usage: tests/apt-guest.sh SUITE...
 # Prints ok/not ok lines (the guest's prefixed with [apt-SUITE]) and
-# "passed=N failed=M"; exits 1 if anything failed.  Warm, about N minutes
-# per suite under TCG on 2 cores (two DKMS builds); a suite's first run
-# adds its root (debootstrap and the kernel packages: about 5 minutes).
+# "passed=N failed=M"; exits 1 if anything failed.  Most of the time is
+# two DKMS builds under TCG (install, upgrade): measured, 14 and 11
+# minutes on bookworm with the cores shared with a CI run (28 min for the
+# guest), 7 minutes for trixie's first with less load.  A suite's first run
+# adds its root and image (debootstrap, the kernel packages: 3-5 minutes).
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
 
