@@ -3,11 +3,14 @@
 #   make [KVER=...]        build tcpstates.ko for a kernel (default: running)
 #   make install           build, install into /lib/modules/KVER/extra, depmod
 #   make dkms-install      register with DKMS, build and install for KVER
-#   make deb               .build/tcpstates-dkms_VERSION_all.deb (DKMS package)
+#   make deb               Debian packages (debian/): .build/tcpstates-dkms_
+#                          VERSION_all.deb (DKMS) and tcpstates_VERSION_ARCH.deb
 #   make uninstall         remove every trace of the above
 #   make check             static checks: W=1 -Werror, sparse, checkpatch, uapi
 #   make demo              boot a VM with the module and print /proc/tcpstates
 #   make test              every test (what CI runs); make test-quick: 6.12 only
+#   make test-apt          the .debs installed, upgraded and purged with apt
+#                          on booted Debian 12 and 13 guests (also in test)
 #   make test-other-host   every test on a fresh machine of the other Debian
 #                          stable release (12 <-> 13), in a root made for it
 #   make bench             read cost at 1k..100k connections, .build/bench/
@@ -24,10 +27,9 @@ KDIR ?= /lib/modules/$(KVER)/build
 BUILD ?= $(CURDIR)/.build/$(KVER)
 # The one version number: dkms.conf's.
 VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
-# What a DKMS source tree (and the .deb) holds.
+# What a DKMS source tree (and tcpstates-dkms) holds.
 DKMS_FILES := Kbuild dkms.conf module uapi
 DKMS_SRC := /usr/src/tcpstates-$(VERSION)
-DEB := .build/tcpstates-dkms_$(VERSION)_all.deb
 
 all: module
 
@@ -49,27 +51,21 @@ dkms-install:
 	dkms build -m tcpstates -v $(VERSION) -k $(KVER)
 	dkms install -m tcpstates -v $(VERSION) -k $(KVER)
 
-# A source-only DKMS package, as dh-dkms would make it: the postinst is
-# Debian's common.postinst, which builds for every kernel with headers.
+# The Debian packages (debian/): tcpstates-dkms, the module's source for
+# DKMS, and tcpstates, the reader.  dpkg-buildpackage writes next to the
+# tree it builds, so it builds a copy in .build/deb/: the files git tracks
+# or would add (outside git, as in tests/dkms-root.sh's copy: all but
+# .build).  Source package and binaries, unsigned; the .debs end in .build/.
+DEB_TREE := .build/deb/tcpstates-$(VERSION)
 deb:
 	rm -rf .build/deb
-	mkdir -p .build/deb/DEBIAN .build/deb$(DKMS_SRC)
-	cp -a $(DKMS_FILES) .build/deb$(DKMS_SRC)/
-	printf '%s\n' 'Package: tcpstates-dkms' 'Version: $(VERSION)' \
-		'Architecture: all' 'Section: kernel' 'Priority: optional' \
-		'Depends: dkms (>= 3)' \
-		'Maintainer: The tcpstates developers <tcpstates@localhost>' \
-		'Description: TCP socket snapshot and per-state counters in /proc/tcpstates (DKMS)' \
-		' Lockless walk of the TCP tables of the reader'"'"'s network namespace.' \
-		>.build/deb/DEBIAN/control
-	printf '%s\n' '#!/bin/sh' 'set -e' \
-		'/usr/lib/dkms/common.postinst tcpstates $(VERSION) "" "" "$$2"' \
-		>.build/deb/DEBIAN/postinst
-	printf '%s\n' '#!/bin/sh' 'set -e' \
-		'dkms remove -m tcpstates -v $(VERSION) --all >/dev/null 2>&1 || true' \
-		>.build/deb/DEBIAN/prerm
-	chmod 0755 .build/deb/DEBIAN/postinst .build/deb/DEBIAN/prerm
-	dpkg-deb --root-owner-group --build .build/deb $(DEB)
+	mkdir -p $(DEB_TREE)
+	{ git ls-files -z -co --exclude-standard 2>/dev/null || \
+		find . -path ./.build -prune -o ! -type d -print0; } | \
+		tar --null -T - --ignore-failed-read -cf - | tar -xf - -C $(DEB_TREE)
+	cd $(DEB_TREE) && dpkg-buildpackage -us -uc
+	cp .build/deb/tcpstates-dkms_$(VERSION)_all.deb \
+		.build/deb/tcpstates_$(VERSION)_*.deb .build/
 
 uninstall:
 	-dkms remove -m tcpstates -v $(VERSION) --all
@@ -88,6 +84,9 @@ test:
 
 test-quick:
 	tests/run.sh --quick
+
+test-apt:
+	tests/apt-guest.sh bookworm trixie
 
 test-other-host:
 	tests/roots.sh host $$(. /etc/os-release; \
@@ -112,4 +111,4 @@ clean:
 	$(MAKE) -C tests/scenario clean
 
 .PHONY: all module install dkms-install deb uninstall check demo test \
-	test-quick test-other-host bench bench-onechain bench-transitions million clean
+	test-quick test-apt test-other-host bench bench-onechain bench-transitions million clean

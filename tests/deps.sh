@@ -4,13 +4,15 @@
 # Install, from Debian's archive, everything the demo and the tests use:
 # QEMU, busybox, the real ss/ip/netstat for the guest, a compiler, sparse,
 # this release's Debian kernels the module targets (images to boot, headers
-# of every flavour to build against), DKMS, and the 6.12 source for
-# checkpatch.pl and the debug kernel.  Quick when all is there already.
+# of every flavour to build against), DKMS, debhelper and dh-dkms for the
+# Debian packages (make deb), and the 6.12 source for checkpatch.pl and
+# the debug kernel.  Quick when all is there already.
 set -euo pipefail
 
 #
-# usage: deps.sh [demo|quick]   demo: only what tests/demo.sh needs;
-#                               quick: and what tests/run.sh --quick needs
+# usage: deps.sh [demo|quick|deb]   demo: only what tests/demo.sh needs;
+#                                   quick: and what tests/run.sh --quick
+#                                   needs; deb: only what tests/deb.sh needs
 
 # The demo: build for Debian's 6.12 and boot it.  On Debian 12 that is
 # the 6.12 series' own metapackage; on Debian 13 the default kernel.
@@ -26,9 +28,15 @@ pkgs=(
 	build-essential bc flex bison libelf-dev python3
 	"linux-image-$k612" "linux-headers-$k612"
 )
+# What make deb builds the Debian packages with: debian/control's
+# Build-Depends (systemd.pc is systemd-dev's from Debian 13 on).
+debs=(debhelper dh-dkms pkgconf)
+[ "$VERSION_CODENAME" = bookworm ] || debs+=(systemd-dev)
 case "${1:-}" in
 demo) ;;
 quick) pkgs+=(jq) ;;
+# tests/deb.sh: make deb, and what it checks the packages with.
+deb) pkgs=(build-essential "${debs[@]}" lintian systemd) ;;
 *)
 	pkgs+=(
 		sparse ccache linux-source-6.12 jq valgrind shellcheck
@@ -37,6 +45,8 @@ quick) pkgs+=(jq) ;;
 		# The DKMS matrix: every Debian kernel ABI of this release,
 		# and RT to boot.
 		dkms linux-headers-cloud-amd64 linux-headers-rt-amd64
+		# make deb, for tests/dkms-root.sh.
+		"${debs[@]}"
 		# Roots of the other Debian releases for their kernels
 		# (tests/roots.sh).
 		debootstrap

@@ -139,17 +139,18 @@ for kv in "${proven[@]}"; do
 	want yes "$kv" "$version" "still installed for $kv"
 done
 
-# Upgrade: the same source as a newer version.
+# Upgrade: the same source as a newer version (tests/deb-next.sh: the
+# source package make deb made, with dkms.conf's version and a changelog
+# entry at the next one), in a directory of this run's own (the other
+# lane of tests/run.sh runs this script for another root).
 next=$version.1
-up=$(mktemp -d)
-cp -a Kbuild Makefile dkms.conf module uapi kunit "$up/"
-sed -i "s/^PACKAGE_VERSION=.*/PACKAGE_VERSION=\"$next\"/" "$up/dkms.conf"
-make --no-print-directory -C "$up" deb >"$logs/make-deb-next.log" 2>&1 &&
-	cp "$up/.build/tcpstates-dkms_${next}_all.deb" .build/ &&
-	ok "make deb of $next" || not_ok "make deb of $next"
-rm -rf "$up"
+nextdir=.build/deb-next-$suite
+rm -rf "$nextdir"
+tests/deb-next.sh ".build/deb/tcpstates_$version.dsc" "$next" "$nextdir" \
+	>"$logs/make-deb-next.log" 2>&1 && ok "make deb of $next" ||
+	not_ok "make deb of $next (see $logs/make-deb-next.log)"
 check "apt upgrades to $next" apt-get install -y -qq \
-	"$work/.build/tcpstates-dkms_${next}_all.deb"
+	"$work/$nextdir/tcpstates-dkms_${next}_all.deb"
 for kv in "${proven[@]}"; do
 	want yes "$kv" "$next" "$next installed for $kv"
 done
@@ -161,5 +162,5 @@ left=$(cd "$root" && ls -d var/lib/dkms/tcpstates usr/src/tcpstates-* \
 	lib/modules/*/updates/dkms/tcpstates.ko* 2>/dev/null)
 [ -z "$left" ] && ok "the purge left nothing behind" ||
 	not_ok "the purge left nothing behind: $left"
-rm -f ".build/tcpstates-dkms_${next}_all.deb"
+rm -rf "$nextdir"
 finish

@@ -30,6 +30,16 @@
 #   roots.sh image SUITE KVER    the path of KVER's kernel image
 #   roots.sh run SUITE CMD...    CMD in the root, with /proc mounted and
 #                                the checkout at /work ($TCPS_WORK if set)
+#   roots.sh guest SUITE KVER    a Debian SUITE machine to boot in QEMU
+#                                (tests/apt-guest.sh): minbase, systemd,
+#                                dkms and KVER's kernel installed as
+#                                packages (image, modules, headers, the
+#                                compiler they name), so apt installs
+#                                tcpstates's .debs there offline; made
+#                                once per package list, sources and KVER,
+#                                with an ext4 image of it beside it
+#                                (PATH.ext4) that the guest mounts
+#                                read-only; prints its PATH
 #   roots.sh host SUITE CMD...   CMD, run from a copy of the checkout, on
 #                                a Debian SUITE machine as debootstrap
 #                                leaves it (minbase: what any Debian has),
@@ -308,6 +318,67 @@ run() {
 		sh "$dir" "$here" "$@"
 }
 
+# What a guest machine holds besides minbase and its kernel: what
+# tcpstates-dkms and tcpstates depend on (dkms, and through it the build
+# tools; libc), systemd for the units, what a standard install has that
+# DKMS uses (xz-utils compresses modules where the kernel's are .ko.xz),
+# and the guest test's oracles (iproute2, procps, netcat for a listener).
+guest_pkgs() {
+	echo dkms,systemd,kmod,xz-utils,zstd,iproute2,procps,netcat-openbsd
+}
+
+# A Debian SUITE machine with kernel KVER installed the way a user has it
+# (linux-image and linux-headers as packages, through apt, with their
+# hooks), to boot under QEMU with its root a read-only disk.  Keyed by
+# the package list, the sources and KVER: a new point release's kernel
+# makes a new root, and the older one of the suite is removed.
+guest() {
+	local suite=$1 kv=$2 dir
+	[ -n "$kv" ] || die "no kernel release given"
+	dir=$cache/guest-$suite-$({ guest_pkgs; sources "$suite"; echo "$kv"; } |
+		sha256sum | cut -c1-12)
+	[ -f "$dir/.tcps-done" ] && [ -f "$dir.ext4" ] || lock "guest-$suite"
+	if [ ! -f "$dir/.tcps-done" ]; then
+		command -v debootstrap >/dev/null ||
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
+		findmnt -rn -o TARGET | { grep "^$cache/guest-$suite-" || true; } |
+			sort -r | xargs -r umount -l
+		rm -rf --one-file-system "$cache/guest-$suite"-*
+		mkdir -p "$cache"
+		echo "roots: debootstrap $suite (a machine to boot $kv) into $dir" >&2
+		debootstrap --variant=minbase --include="$(guest_pkgs)" \
+			"$suite" "$dir" "$mirror" >"$dir.log" 2>&1 ||
+			{ tail -n 20 "$dir.log" >&2; die "debootstrap $suite failed"; }
+		sources "$suite" >"$dir/etc/apt/sources.list"
+		echo 'Acquire::Check-Valid-Until "false";' \
+			>"$dir/etc/apt/apt.conf.d/99tcps-valid-until"
+		in_root "$dir" apt-get update -qq
+		# Without recommends: the guest's own apt run pulls in a new
+		# package's recommends, not these.
+		in_root "$dir" apt-get install -y -qq --no-install-recommends \
+			-o Dpkg::Use-Pty=0 "linux-image-$kv" "linux-headers-$kv" \
+			>>"$dir.log" 2>&1 ||
+			{ tail -n 20 "$dir.log" >&2; die "linux $kv in the $suite guest root"; }
+		[ -r "$dir/boot/vmlinuz-$kv" ] || [ -r "$dir/usr/lib/modules/$kv/vmlinuz" ] ||
+			die "no kernel image for $kv in $dir"
+		in_root "$dir" apt-get clean
+		touch "$dir/.tcps-done"
+	fi
+	# The same tree as an ext4 image ($dir.ext4) that the guest mounts
+	# read-only from a virtio disk.  Over 9p, every lookup gcc makes in
+	# the headers' include paths (most of them misses, which 9p does not
+	# cache) crossed to QEMU: one DKMS build took 20 minutes.  No
+	# journal: nothing writes it.
+	if [ ! -f "$dir.ext4" ]; then
+		rm -f "$dir.ext4.tmp"
+		mkfs.ext4 -q -F -L tcpsroot -O ^has_journal -d "$dir" \
+			"$dir.ext4.tmp" "$(($(du -sm "$dir" | cut -f1) * 3 / 2 + 512))M" >&2 ||
+			die "no ext4 image of $dir"
+		mv "$dir.ext4.tmp" "$dir.ext4"
+	fi
+	echo "$dir"
+}
+
 # A Debian SUITE machine as debootstrap leaves it, no build packages: the
 # project's commands must install what they need themselves.  The copy
 # of the checkout at /root/tcpstates is made afresh for every command
@@ -365,7 +436,7 @@ host() {
 
 [ "$(id -u)" -eq 0 ] || die "run as root"
 cmd=${1:-}
-[ $# -ge 2 ] || die "usage: $0 root|kver|kernel|sysroot|image|run|host SUITE ..."
+[ $# -ge 2 ] || die "usage: $0 root|kver|kernel|sysroot|image|run|guest|host SUITE ..."
 shift
 case "$cmd" in
 root) make_root "$1" ;;
@@ -374,6 +445,7 @@ sysroot) [ $# -eq 2 ] || die "usage: $0 sysroot SUITE ARCH"; sysroot "$@" ;;
 kernel) [ $# -eq 2 ] || die "usage: $0 kernel SUITE KVER"; kernel "$@" ;;
 image) [ $# -eq 2 ] || die "usage: $0 image SUITE KVER"; image "$@" ;;
 run) run "$@" ;;
+guest) [ $# -eq 2 ] || die "usage: $0 guest SUITE KVER"; guest "$@" ;;
 host) host "$@" ;;
 *) die "unknown command $cmd" ;;
 esac

@@ -331,6 +331,11 @@ lane_rest() {
 	host_kvers=()
 	for pkg in "${TCPS_DKMS_HEADERS[@]}"; do host_kvers+=("$(kver_of "$pkg")"); done
 	step dkms-host "$out/dkms-host.log" tests/dkms-root.sh host "${host_kvers[@]}"
+	# The packages on booted Debian 12 and 13 machines as a user installs
+	# them (apt-get install of both .debs, DKMS for the running kernel,
+	# modprobe, tcpstates -s, an upgrade with readers holding the file,
+	# a purge that leaves nothing), one guest at a time.
+	step apt-guest "$out/apt-guest.log" tests/apt-guest.sh bookworm trixie
 
 	# The transitions on PREEMPT_RT too, where softirqs run in threads.
 	rtk=${TCPS_DKMS_BOOT[6.12-rt]}

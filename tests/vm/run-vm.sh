@@ -30,6 +30,9 @@
 #   VM_SMP     vCPUs (default 2); more than the host's cores makes TCG
 #              stop a vCPU anywhere, mid-chain in a walk too, as an
 #              overcommitted hypervisor does
+#   VM_DISK    a file system image attached read-only as a virtio disk
+#              (/dev/vda in the guest): the root of guests that boot a
+#              cached Debian tree (tests/apt-guest.sh)
 #   VM_TCG_THREAD  "single": both vCPUs in one host thread (round robin)
 #              instead of one thread each.  For guests that patch kernel
 #              text over and over (a module reloaded under load: static
@@ -73,6 +76,11 @@ arm64)
 	exit 2
 	;;
 esac
+disk=()
+if [ -n "${VM_DISK:-}" ]; then
+	[ -r "$VM_DISK" ] || { echo "run-vm: VM_DISK $VM_DISK not readable" >&2; exit 2; }
+	disk=(-drive "file=$VM_DISK,if=virtio,format=raw,readonly=on")
+fi
 cmdline="console=$tty rdinit=/init panic=-1 panic_on_warn=1 oops=panic ${VM_APPEND:-}"
 
 boot() {
@@ -81,7 +89,7 @@ boot() {
 		-nodefaults -display none -no-reboot \
 		-accel "tcg${VM_TCG_THREAD:+,thread=$VM_TCG_THREAD}" -cpu max \
 		-smp "${VM_SMP:-2}" -m "${VM_MEM:-1024}" \
-		-nic none -serial "file:$console" "${machine[@]}" \
+		-nic none -serial "file:$console" "${machine[@]}" "${disk[@]}" \
 		-kernel "$kernel" -initrd "$initramfs" -append "$cmdline" \
 		</dev/null || status=$?
 }
