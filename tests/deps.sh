@@ -45,8 +45,8 @@ deb) pkgs=(build-essential "${debs[@]}" lintian systemd) ;;
 		# The DKMS matrix: every Debian kernel ABI of this release,
 		# and RT to boot.
 		dkms linux-headers-cloud-amd64 linux-headers-rt-amd64
-		# make deb, for tests/dkms-root.sh.
-		"${debs[@]}"
+		# make deb, for tests/dkms-root.sh, and tests/deb.sh's checks.
+		"${debs[@]}" lintian systemd
 		# Roots of the other Debian releases for their kernels
 		# (tests/roots.sh).
 		debootstrap

@@ -102,9 +102,12 @@ else
 	echo "# $suite: the archive has no header package of an unproven series"
 fi
 
-make --no-print-directory deb >"$logs/make-deb.log" 2>&1 &&
+# run.sh's two lanes run this for two roots: one make deb at a time (it
+# rebuilds .build/deb), and each keeps its own copy of the package.
+deb=$logs/tcpstates-dkms_${version}_all.deb
+flock .build/.make-deb.lock sh -c "make --no-print-directory deb &&
+	cp .build/tcpstates-dkms_${version}_all.deb $deb" >"$logs/make-deb.log" 2>&1 &&
 	ok "make deb" || { not_ok "make deb (see $logs/make-deb.log)"; finish; }
-deb=.build/tcpstates-dkms_${version}_all.deb
 
 installed() { # KVER VERSION: DKMS installed VERSION's module for KVER
 	ls "$root/lib/modules/$1/updates/dkms/"tcpstates.ko* >/dev/null 2>&1 &&

@@ -108,6 +108,9 @@ cross_kernels=("${TCPS_CROSS_KERNELS[@]}")
 [ "$static" = no ] || step static "$out/static.log" tests/static.sh
 [ "$static" = no ] || step tools "$out/tools.log" sh -c \
 	'PROMTOOL=$(tests/prom-tool.sh promtool || true) NODE_EXPORTER=$(tests/prom-tool.sh node_exporter || true); export PROMTOOL NODE_EXPORTER; make -s -C tools check'
+# The Debian packages as make deb builds them (lintian, contents, the
+# reader's hardening, the units), before the lanes, which build them too.
+[ "$static" = no ] || step deb "$out/deb.log" tests/deb.sh
 must scenario-build make -C tests/scenario || finish
 must tools-static-build make -C tools static || finish
 must stress-build make -C tests/stress || finish
@@ -301,6 +304,19 @@ lane_kernels() {
 			tests/guest/memcg.sh tests/stress/tcpstress
 	done
 
+	# The transitions on PREEMPT_RT too, where softirqs run in threads.
+	rtk=${TCPS_DKMS_BOOT[6.12-rt]}
+	if must rt-module-build make KVER="$rtk" &&
+		guest trans-rt "$rtk" ".build/tcpstates-$rtk.ko" \
+			tests/guest/transitions.sh tests/trans/transdrive \
+			tests/stress/tcpstress tools/tcpstates-static; then
+		VM_TAG=trans-rt step trans-rt-judge "$out/trans-rt.log" \
+			python3 tests/check_transitions.py "$out/result-trans-rt.txt"
+		# Softirqs and RCU readers preemptible: where the lockless walk
+		# showed connections twice (and missed held ones) under churn.
+		exact rt "$rtk" ".build/tcpstates-$rtk.ko"
+	fi
+
 	# The .deb in the other stable release's root (this host's own
 	# ABIs are the other lane's, tests/dkms-root.sh host).
 	# shellcheck disable=SC2086 # the list of kernel releases
@@ -308,8 +324,8 @@ lane_kernels() {
 		"$TCPS_OTHER" ${root_kvers[$TCPS_OTHER]:-}
 }
 
-# The other lane: DKMS on this host, PREEMPT_RT, a million sockets and the
-# debug kernels.
+# The other lane: DKMS on this host, a million sockets and the debug
+# kernels.
 lane_rest() {
 	# DKMS as appliances use it: build and install for every Debian kernel ABI,
 	# boot 6.1, 6.12 and 6.12-rt loading the installed module with modprobe,
@@ -331,24 +347,6 @@ lane_rest() {
 	host_kvers=()
 	for pkg in "${TCPS_DKMS_HEADERS[@]}"; do host_kvers+=("$(kver_of "$pkg")"); done
 	step dkms-host "$out/dkms-host.log" tests/dkms-root.sh host "${host_kvers[@]}"
-	# The packages on booted Debian 12 and 13 machines as a user installs
-	# them (apt-get install of both .debs, DKMS for the running kernel,
-	# modprobe, tcpstates -s, an upgrade with readers holding the file,
-	# a purge that leaves nothing), one guest at a time.
-	step apt-guest "$out/apt-guest.log" tests/apt-guest.sh bookworm trixie
-
-	# The transitions on PREEMPT_RT too, where softirqs run in threads.
-	rtk=${TCPS_DKMS_BOOT[6.12-rt]}
-	if must rt-module-build make KVER="$rtk" &&
-		guest trans-rt "$rtk" ".build/tcpstates-$rtk.ko" \
-			tests/guest/transitions.sh tests/trans/transdrive \
-			tests/stress/tcpstress tools/tcpstates-static; then
-		VM_TAG=trans-rt step trans-rt-judge "$out/trans-rt.log" \
-			python3 tests/check_transitions.py "$out/result-trans-rt.txt"
-		# Softirqs and RCU readers preemptible: where the lockless walk
-		# showed connections twice (and missed held ones) under churn.
-		exact rt "$rtk" ".build/tcpstates-$rtk.ko"
-	fi
 
 	# A million sockets on the stock 6.12 kernel: exact, no stall report.
 	step million-stock "$out/million-stock.log" tests/million.sh stock
@@ -373,7 +371,7 @@ if [ "$debug" = yes ]; then
 		echo "passed=$passed failed=$failed"
 	) >"$out/lane-rest.log" 2>&1 &
 	rest=$!
-	echo "# the DKMS, RT, million and debug lane runs beside this one (lines: $out/lane-rest.log)"
+	echo "# the DKMS, million and debug lane runs beside this one (lines: $out/lane-rest.log)"
 fi
 t0=$SECONDS
 lane_kernels
