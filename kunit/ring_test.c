@@ -3,8 +3,9 @@
  * KUnit: the transitions log's rings.  A snapshot holds only its netns's
  * entries, oldest first, at most trans_ring_size of them, the newest; one
  * CPU's ring keeps the newest trans_ring_size of all namespaces; entries
- * of several CPUs merge by time.  The entries are made by hand on a fake
- * socket: only its sock_common part is read.
+ * of several CPUs merge by time; log=0 allocates and writes nothing.
+ * The entries are made by hand on a fake socket: only its sock_common
+ * part is read.
  */
 /* First: it sets pr_fmt before any header uses it. */
 #include "../module/trans_ring.c"
@@ -229,12 +230,39 @@ static void tcps_ring_follow_since(struct kunit *test)
 	tcps_ring_snapshot_free(&log);
 }
 
+static void tcps_test_log_on(void *unused)
+{
+	tcps_log = 1;
+	static_branch_enable(&tcps_ring_on);
+}
+
+/* log=0: no ring is allocated and the probes' call logs nothing. */
+static void tcps_ring_log_off(struct kunit *test)
+{
+	struct tcps_ring_fixture f;
+	unsigned int cpu;
+
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, tcps_test_log_on,
+							NULL), 0);
+	tcps_log = 0;
+	tcps_ring_fixture(test, &f);
+	KUNIT_EXPECT_FALSE(test, tcps_ring_enabled());
+	KUNIT_EXPECT_FALSE(test, static_key_enabled(&tcps_ring_on));
+	for_each_possible_cpu(cpu)
+		KUNIT_EXPECT_NULL(test, per_cpu(tcps_rings, cpu));
+	/* Would oops on the NULL ring if it wrote. */
+	preempt_disable();
+	tcps_ring_put(&f, f.a, 1);
+	preempt_enable();
+}
+
 static struct kunit_case tcps_ring_test_cases[] = {
 	KUNIT_CASE(tcps_ring_keeps_newest),
 	KUNIT_CASE(tcps_ring_overwritten_slot),
 	KUNIT_CASE(tcps_ring_empty_netns),
 	KUNIT_CASE(tcps_ring_merges_cpus),
 	KUNIT_CASE(tcps_ring_follow_since),
+	KUNIT_CASE(tcps_ring_log_off),
 	{}
 };
 

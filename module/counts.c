@@ -3,11 +3,13 @@
  * /proc/tcpstates_counts: the per-state counters of /proc/tcpstates
  * without its rows.
  *
- * One walk of the tables that counts each chain in place under its bucket
- * lock (no copy, nothing formatted, nothing allocated): the counts of the
- * rows /proc/tcpstates would show, by walk.c's rules.
+ * The counts of the rows /proc/tcpstates would show, by walk.c's rules:
+ * kept by the transition hooks (kept.c), in O(CPUs); or, while those are
+ * not seeded yet or on a kernel without a hook they need, by one walk of
+ * the tables that counts each chain in place under its bucket lock (no
+ * copy, nothing formatted, nothing allocated).  The title says which.
  *
- * The netns is the reader's at open(), pinned until release().  The walk
+ * The netns is the reader's at open(), pinned until release().  Counting
  * happens when a read starts at offset 0, so a reader can poll one open
  * file with pread() or lseek() for fresh counts.
  */
@@ -27,15 +29,35 @@ struct tcps_counts_file {
 	struct net *net;
 };
 
+/* Why a read walked, as its title says it. */
+static const char *tcps_counts_walked(int err)
+{
+	switch (err) {
+	case -EAGAIN:
+		return "seeding";	/* kept counts come once seeded */
+	case -EOPNOTSUPP:
+		return "unhooked";	/* this kernel lacks a hook they need */
+	default:
+		return "error";
+	}
+}
+
 static int tcps_counts_show(struct seq_file *m, void *v)
 {
 	struct tcps_counts_file *cf = m->private;
 	u64 counts[TCPS_STATE_SLOTS] = { 0 };
+	int err;
 
-	tcps_walk_count(cf->net, counts);
-
-	seq_printf(m, "%s %u: TCP socket counts of net namespace %u\n",
+	err = tcps_kept_counts(cf->net, counts);
+	seq_printf(m, "%s %u: TCP socket counts of net namespace %u ",
 		   TCPSTATES_MAGIC, TCPSTATES_FORMAT_VERSION, cf->net->ns.inum);
+	if (err) {
+		memset(counts, 0, sizeof(counts));
+		tcps_walk_count(cf->net, counts);
+		seq_printf(m, "(walked: %s)\n", tcps_counts_walked(err));
+	} else {
+		seq_puts(m, "(kept)\n");
+	}
 	tcps_render_counts(m, counts);
 	return 0;
 }

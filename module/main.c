@@ -15,16 +15,17 @@ static int __init tcps_init(void)
 	err = tcps_proc_init();
 	if (err)
 		return err;
-	err = tcps_counts_init();
-	if (err)
-		goto out_proc;
+	/* The counts file reads what the transition hooks keep. */
 	err = tcps_trans_init();
 	if (err)
-		goto out_counts;
+		goto out_proc;
+	err = tcps_counts_init();
+	if (err)
+		goto out_trans;
 	return 0;
 
-out_counts:
-	tcps_counts_exit();
+out_trans:
+	tcps_trans_exit();
 out_proc:
 	tcps_proc_exit();
 	return err;
@@ -32,8 +33,8 @@ out_proc:
 
 static void __exit tcps_exit(void)
 {
-	tcps_trans_exit();
 	tcps_counts_exit();
+	tcps_trans_exit();
 	tcps_proc_exit();
 }
 

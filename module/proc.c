@@ -14,10 +14,16 @@
  * sockets come and go.  A read that finds no memory for a long chain
  * fails with ENOMEM and leaves the walk where it was (see
  * tcps_iter_fill()): the file never mixes two walks.
+ *
+ * seq_read_iter() renders at most m->size bytes per call, one page by
+ * default, so a big read() or a sendfile() chunk would get 4 KiB a call;
+ * tcps_read_iter() gives a big reader a bigger buffer (see there).
  */
 #include <linux/cred.h>
 #include <linux/err.h>
 #include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
 #include <linux/nsproxy.h>
 #include <linux/proc_fs.h>
 #include <linux/sched.h>
@@ -226,9 +232,50 @@ static int tcps_proc_release(struct inode *inode, struct file *file)
 	return seq_release_private(inode, file);
 }
 
+/*
+ * A pipe's worth: sendfile() and splice() hand seq_read_iter() up to 16
+ * pages at once (copy_splice_read() allocates them all first), and cat's
+ * read()s ask for 64 KiB (busybox) or 128 KiB (GNU).
+ */
+#define TCPS_READ_BUF	(64 * 1024)
+
+/*
+ * Swap in a TCPS_READ_BUF buffer before a read that asks for more than a
+ * page, so that one call renders as much as the caller takes instead of
+ * a page (each call also renders the record that did not fit once more).
+ * Only while the buffer holds nothing still to be read: seq_read_iter()
+ * keeps those bytes in m->buf.  Lazily, so an open file costs nothing
+ * and a reader of a few bytes keeps seq_file's page.  Charged to the
+ * reader; without the memory the read goes on with the buffer it had.
+ */
+static void tcps_grow_buf(struct seq_file *m, size_t want)
+{
+	char *buf;
+
+	if (want <= PAGE_SIZE || m->size >= TCPS_READ_BUF || m->count)
+		return;
+	buf = kvmalloc(TCPS_READ_BUF, TCPS_GFP_READER);
+	if (!buf)
+		return;
+	kvfree(m->buf);
+	m->buf = buf;
+	m->size = TCPS_READ_BUF;
+}
+
+static ssize_t tcps_read_iter(struct kiocb *iocb, struct iov_iter *to)
+{
+	struct seq_file *m = iocb->ki_filp->private_data;
+
+	/* seq_read_iter() takes the same lock: m->buf is its state. */
+	mutex_lock(&m->lock);
+	tcps_grow_buf(m, iov_iter_count(to));
+	mutex_unlock(&m->lock);
+	return seq_read_iter(iocb, to);
+}
+
 static const struct proc_ops tcps_proc_ops = {
 	.proc_open	= tcps_proc_open,
-	.proc_read_iter	= seq_read_iter,
+	.proc_read_iter	= tcps_read_iter,
 	.proc_lseek	= seq_lseek,
 	.proc_release	= tcps_proc_release,
 };

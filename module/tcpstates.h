@@ -9,6 +9,7 @@
 #include <linux/atomic.h>
 #include <linux/gfp.h>
 #include <linux/in6.h>
+#include <linux/jump_label.h>
 #include <linux/percpu.h>
 #include <linux/types.h>
 #include <linux/tcpstates.h>
@@ -155,17 +156,30 @@ struct sock;
 /* Counts by [from][to] slot: a netns's sum, as the file shows it. */
 struct tcps_trans_matrix {
 	u64 n[TCPS_TRANS_SLOTS][TCPS_TRANS_SLOTS];
+	u64 bound[2];	/* TCPS_BOUND_IN, TCPS_BOUND_OUT (kept.c) */
+};
+
+/*
+ * A full socket entering (IN) or leaving (OUT) the set of sockets only
+ * bound in CLOSE, the CLOSE rows of the walk: counted beside the pairs
+ * for kept.c, which has no pair for bind() or a bound socket's end.
+ */
+enum tcps_bound_dir {
+	TCPS_BOUND_IN,
+	TCPS_BOUND_OUT,
 };
 
 /*
  * A netns's counters (trans_pairs.c): the 39 pairs TCP makes, each
- * counted per CPU (312 bytes per CPU instead of 1.5 KiB), and any other
- * pair in one matrix of atomics.  Charged to whoever made the netns.
+ * counted per CPU with the two bound counts (328 bytes per CPU, not
+ * 1.5 KiB), and any other pair in one matrix of atomics.  Charged to
+ * whoever made the netns.
  */
 #define TCPS_TRANS_PAIRS	39
 
 struct tcps_trans_cpu {
 	u64 n[TCPS_TRANS_PAIRS];	/* by index in trans_pairs.c's list */
+	u64 bound[2];			/* by enum tcps_bound_dir */
 };
 
 struct tcps_trans_store {
@@ -236,7 +250,7 @@ struct tcps_trans_log {
 /* What one hook observes and whether it is attached, for the proc file. */
 struct tcps_trans_hook {
 	const char *name;	/* "state", "timewait", "request" */
-	const char *kind;	/* "tracepoint", "kprobe", "kretprobe" */
+	const char *kind;	/* "tracepoint", "ftrace", "kprobe", ... */
 	const char *target;	/* what is attached, or every name tried */
 	int err;		/* 0: attached; else why not */
 	unsigned long missed;	/* hits the probe could not handle */
@@ -249,12 +263,39 @@ int tcps_trans_init(void);
 void tcps_trans_exit(void);
 int tcps_trans_counts(struct net *net, struct tcps_trans_matrix *sum);
 void tcps_trans_hooks(struct tcps_trans_hook *hooks);
+void tcps_trans_bound(const struct sock *sk, enum tcps_bound_dir dir);
+
+/* kept.c */
+int tcps_kept_init(void);
+void tcps_kept_exit(void);
+int tcps_kept_counts(struct net *net, u64 *counts);
+
+/* kept_rows.c */
+void tcps_kept_derive(const struct tcps_trans_matrix *m, s64 *k);
+u64 tcps_kept_events(const struct tcps_trans_matrix *m);
 
 /* trans_ring.c */
 int tcps_ring_init(void);
 void tcps_ring_exit(void);
-void tcps_ring_add(const struct sock *sk, const struct net *net, u16 sport,
+bool tcps_ring_enabled(void);
+void tcps_ring_log(const struct sock *sk, const struct net *net, u16 sport,
 		   u8 from, u8 to);
+
+/*
+ * On unless loaded with log=0, set once at load: a jump over the call
+ * patched into the probes then, so a log switched off costs them nothing.
+ */
+DECLARE_STATIC_KEY_TRUE(tcps_ring_on);
+
+/* Log a transition on this CPU, if the log is on: see tcps_ring_log(). */
+static __always_inline void tcps_ring_add(const struct sock *sk,
+					  const struct net *net, u16 sport,
+					  u8 from, u8 to)
+{
+	if (static_branch_likely(&tcps_ring_on))
+		tcps_ring_log(sk, net, sport, from, to);
+}
+
 int tcps_ring_snapshot(struct tcps_trans_log *log, u64 netns_cookie);
 int tcps_ring_follow(struct tcps_trans_log *log, u64 netns_cookie);
 bool tcps_ring_pending(const struct tcps_trans_log *log, u64 netns_cookie);

@@ -336,6 +336,13 @@ static int tcps_log_open(struct inode *inode, struct file *file)
 
 	if (file->f_mode & FMODE_WRITE)
 		return -EACCES;
+	/*
+	 * Loaded with log=0: no ring to read.  An error rather than an
+	 * empty log, which would claim that nothing changed state; ENODATA
+	 * ("No data available") tells it from a missing module (ENOENT).
+	 */
+	if (!tcps_ring_enabled())
+		return -ENODATA;
 	it = __seq_open_private(file, &tcps_log_seq_ops, sizeof(*it));
 	if (!it)
 		return -ENOMEM;

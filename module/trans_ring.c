@@ -22,6 +22,7 @@
 #include <linux/cpumask.h>
 #include <linux/errno.h>
 #include <linux/irq_work.h>
+#include <linux/jump_label.h>
 #include <linux/kernel.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
@@ -66,6 +67,49 @@ module_param_cb(trans_ring_size, &tcps_ring_size_ops, &tcps_ring_size, 0444);
 MODULE_PARM_DESC(trans_ring_size,
 		 "Transitions kept per CPU for /proc/tcpstates_transitions_log: a power of two, 16..65536 (default 1024)");
 
+/*
+ * log=0 leaves the rings unallocated and the probes without a call to
+ * tcps_ring_log(): the matrix counts on, at no cost of the log's.  Read
+ * only once loaded: switching it at run time would have to wait out the
+ * probes and the readers (which sleep inside a read) before freeing the
+ * rings, for a saving a reload gives as well.
+ */
+static unsigned int tcps_log = 1;
+
+DEFINE_STATIC_KEY_TRUE(tcps_ring_on);
+
+static int tcps_log_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int on;
+
+	if (kstrtouint(val, 0, &on) || on > 1) {
+		pr_err("log=%s: must be 1 (log transitions, the default) or 0 (count them only)\n",
+		       val);
+		return -EINVAL;
+	}
+	*(unsigned int *)kp->arg = on;
+	return 0;
+}
+
+static const struct kernel_param_ops tcps_log_ops = {
+	.set	= tcps_log_set,
+	.get	= param_get_uint,
+};
+
+module_param_cb(log, &tcps_log_ops, &tcps_log, 0444);
+MODULE_PARM_DESC(log,
+		 "1: keep the latest transitions for /proc/tcpstates_transitions_log (default); 0: count them only, the log files then fail with ENODATA");
+
+/**
+ * tcps_ring_enabled - whether the module was loaded with the log on
+ *
+ * Return: false with log=0: no ring exists, and no reader may look.
+ */
+bool tcps_ring_enabled(void)
+{
+	return tcps_log;
+}
+
 struct tcps_ring {
 	unsigned long head;	/* transitions ever added on this CPU */
 	unsigned long mask;	/* slots - 1 */
@@ -87,7 +131,7 @@ static void tcps_ring_wake(struct irq_work *work)
 static struct irq_work tcps_ring_wake_work;
 
 /**
- * tcps_ring_add - log a transition on this CPU
+ * tcps_ring_log - log a transition on this CPU (tcps_ring_add(): if on)
  * @sk: the socket; only its sock_common part is read
  * @net: its netns
  * @sport: its local port, host order
@@ -97,7 +141,7 @@ static struct irq_work tcps_ring_wake_work;
  * Context: preemption disabled (every probe runs so), possibly NMI (a
  * kprobe hit through int3).
  */
-void tcps_ring_add(const struct sock *sk, const struct net *net, u16 sport,
+void tcps_ring_log(const struct sock *sk, const struct net *net, u16 sport,
 		   u8 from, u8 to)
 {
 	struct tcps_trans_entry *e;
@@ -439,7 +483,10 @@ void tcps_ring_snapshot_free(struct tcps_trans_log *log)
 }
 
 /**
- * tcps_ring_init - allocate every possible CPU's ring
+ * tcps_ring_init - allocate every possible CPU's ring, with the log on
+ *
+ * Before any hook is attached: with log=0 the probes' call is patched
+ * out here, while no probe runs through it.
  *
  * Return: 0 or -ENOMEM, with nothing left allocated.
  */
@@ -448,6 +495,11 @@ int tcps_ring_init(void)
 	unsigned int cpu;
 
 	init_irq_work(&tcps_ring_wake_work, tcps_ring_wake);
+	if (!tcps_log) {
+		static_branch_disable(&tcps_ring_on);
+		pr_info("log=0: transitions are counted, not logged\n");
+		return 0;
+	}
 	for_each_possible_cpu(cpu) {
 		struct tcps_ring *ring;
 

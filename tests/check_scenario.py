@@ -41,7 +41,8 @@ ROW_RE = re.compile(r"^(tcp6?) +(\d+) +(\d+) +(\S+) +(\S+) +([A-Z_0-9]+)"
                     r" +(\d+) +(\d+) +(\S+) +(\S+)$")
 TITLE_RE = re.compile(r"^tcpstates (\d+): TCP sockets of net namespace (\d+)$")
 COUNTS_TITLE_RE = re.compile(
-    r"^tcpstates (\d+): TCP socket counts of net namespace (\d+)$")
+    r"^tcpstates (\d+): TCP socket counts of net namespace (\d+) "
+    r"\((kept|walked: [a-z]+)\)$")
 COLUMNS = ["Proto", "Recv-Q", "Send-Q", "Local", "Address", "Foreign",
            "Address", "State", "UID", "Inode", "Timer", "Idle"]
 
@@ -277,6 +278,8 @@ def judge_netns(judge, sections, ns, suffix, expected):
                 "reader's netns", cm and int(cm.group(1)) == 2 and inode and
                 int(cm.group(2)) == int(inode[0]),
                 f"title {clines[:1]} expected netns {inode}")
+    judge.check(f"{ns}: counts view kept by the hooks, not walked",
+                cm and cm.group(3) == "kept", f"title {clines[:1]}")
     tlines = sections.get("tcpstates" + suffix, ([], -1))[0]
     tblock = tlines[tlines.index(""):] if "" in tlines else None
     judge.check(f"{ns}: counts view block equals /proc/tcpstates's",

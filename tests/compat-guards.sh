@@ -58,34 +58,36 @@ expect "missing: hex_asc[]" -DTCPS_HAVE_LINUX_HEX_H -DTCPS_HAVE_KERNEL_HEX_ASC
 expect "" -DTCPS_HAVE_TCP_TIMEOUT_EXPIRES
 expect "" -DTCPS_HAVE_ICSK_TIMEOUT
 expect "missing: tcp_timeout_expires() or icsk->icsk_timeout" -DTCPS_HAVE_TCP_TIMEOUT_EXPIRES -DTCPS_HAVE_ICSK_TIMEOUT
-# The request hook's feature test (module/conftest/reqsk_hash_add_bool.c)
-# against a stub header with each prototype: it must accept exactly the
-# bool-returning ones whose return value the kretprobe reads.
+# The request hook's feature test (module/conftest/send_synack_args.c)
+# against a stub header with each prototype of the SYN-ACK sender: it
+# must accept exactly the one whose arguments the hook reads.
 mkdir -p "$stub/net"
 printf '#define static_assert(e) _Static_assert(e, #e)\n' >"$stub/linux/build_bug.h"
-# reqsk PROTOTYPE: "ok" if the feature test compiles with it.
-reqsk() {
-	printf '#include <stdbool.h>\nstruct sock;\nstruct request_sock;\n%s;\n' \
-		"$1" >"$stub/net/inet_connection_sock.h"
-	gcc -fsyntax-only -I"$stub" module/conftest/reqsk_hash_add_bool.c \
+# synack PARAMETERS: "ok" if the feature test compiles with them.
+synack() {
+	printf '%s\n' 'struct sock; struct dst_entry; struct flowi;' \
+		'struct request_sock; struct tcp_fastopen_cookie; struct sk_buff;' \
+		'enum tcp_synack_type { TCP_SYNACK_NORMAL };' \
+		"struct tcp_request_sock_ops { int (*send_synack)($1); };" \
+		>"$stub/net/tcp.h"
+	gcc -fsyntax-only -I"$stub" module/conftest/send_synack_args.c \
 		>/dev/null 2>&1 && echo ok || echo fails
 }
-# want ok|fails PROTOTYPE
+# want ok|fails PARAMETERS
 want() {
 	local got
-	got=$(reqsk "$2")
+	got=$(synack "$2")
 	if [ "$got" = "$1" ]; then
-		echo "ok reqsk_hash_add_bool.c $1 with: $2"
+		echo "ok send_synack_args.c $1 with: $2"
 	else
-		echo "not ok reqsk_hash_add_bool.c $got with: $2 (want $1)"
+		echo "not ok send_synack_args.c $got with: $2 (want $1)"
 		fails=$((fails + 1))
 	fi
 }
-p='inet_csk_reqsk_queue_hash_add(struct sock *sk, struct request_sock *req'
-want ok "bool $p, unsigned long timeout)"
-want ok "bool $p)"
-want fails "void $p, unsigned long timeout)"
-want fails "int $p, unsigned long timeout)"
-want fails "bool inet_csk_reqsk_queue_hash_add(struct request_sock *req, struct sock *sk)"
+t='struct tcp_fastopen_cookie *foc, enum tcp_synack_type type, struct sk_buff *skb'
+want ok "const struct sock *sk, struct dst_entry *dst, struct flowi *fl, struct request_sock *req, $t"
+want fails "const struct sock *sk, struct flowi *fl, struct request_sock *req, $t"
+want fails "const struct sock *sk, struct dst_entry *dst, struct request_sock *req, struct flowi *fl, $t"
+want fails "struct request_sock *req, const struct sock *sk, struct dst_entry *dst, struct flowi *fl, $t"
 
 [ "$fails" -eq 0 ]

@@ -29,6 +29,10 @@ fi
 out=.build/results
 mkdir -p "$out"
 passed=0 failed=0
+# Every "not ok" line of both lanes, repeated before the verdict: a CI
+# that keeps only the end of the output still says what failed.
+failures=$out/failures.txt
+: >"$failures"
 
 # count NAME LOG: add up the "passed=N failed=M" line a step ended with; a
 # step that ended without one (it crashed) is one failure.
@@ -36,7 +40,7 @@ count() {
 	local line
 	line=$(grep -E '^passed=[0-9]+ failed=[0-9]+$' "$2" | tail -n 1)
 	if [ -z "$line" ]; then
-		echo "not ok $1 ended without a verdict (see $2)"
+		echo "not ok $1 ended without a verdict (see $2)" | tee -a "$failures"
 		failed=$((failed + 1))
 		return
 	fi
@@ -50,6 +54,7 @@ step() {
 	local name=$1 log=$2
 	shift 2
 	"$@" 2>&1 | tee "$log" | grep -v -E '^passed=[0-9]+ failed=[0-9]+$'
+	grep -E '^(\[[^]]*\] )?not ok ' "$log" >>"$failures"
 	count "$name" "$log"
 }
 
@@ -85,13 +90,17 @@ must() {
 		passed=$((passed + 1))
 		return 0
 	fi
-	echo "not ok $name (see $out/$name.log)"
+	echo "not ok $name (see $out/$name.log)" | tee -a "$failures"
 	tail -n 20 "$out/$name.log" | sed 's/^/#   /'
 	failed=$((failed + 1))
 	return 1
 }
 
 finish() {
+	if [ -s "$failures" ]; then
+		echo "# what failed, from both lanes:"
+		sed 's/^/#   /' "$failures"
+	fi
 	echo "$passed passed, $failed failed"
 	[ "$failed" -eq 0 ]
 	exit
@@ -117,9 +126,12 @@ must stress-build make -C tests/stress || finish
 must transdrive-build make -C tests/trans || finish
 [ "$static" = no ] || step stress-selftest "$out/stress-selftest.log" \
 	tests/stress/selftest.sh
-# What every scenario guest carries besides its module.
+# What every scenario guest carries besides its module.  GNU cat as
+# gnucat: as /bin/cat it would replace busybox's.
+mkdir -p .build
+cp -L /bin/cat .build/gnucat
 scenario_files=(tests/scenario/scenario tools/tcpstates-static /usr/bin/jq
-	tools/tests/guest.sh tools/tests/ss-expressions.txt)
+	tools/tests/guest.sh tools/tests/ss-expressions.txt .build/gnucat)
 
 # prove TAG KVER PROGS SCENARIO_FILE...: on one kernel, the scenario
 # (every state, against /proc/net/tcp and ss) and the transition
@@ -134,7 +146,11 @@ prove() {
 		"$@" &&
 		VM_TAG=$tag step "$tag-scenario" "$out/scenario-$tag.log" \
 			python3 tests/check_scenario.py "$out/result-$tag.txt"
-	guest "trans-$tag" "$kver" ".build/tcpstates-$kver.ko" \
+	# Single-threaded TCG (run-vm.sh, VM_TCG_THREAD): this guest patches
+	# kernel text while connections run (reloads, the kernel's own
+	# DO_ONCE keys at its first connect()), and multi-threaded TCG once
+	# ran a stale int3 there (7.3: secure_tcp_seq_and_ts_off()).
+	VM_TCG_THREAD=single guest "trans-$tag" "$kver" ".build/tcpstates-$kver.ko" \
 		tests/guest/transitions.sh "$progs/tests/trans/transdrive" \
 		"$progs/tests/stress/tcpstress" "$progs/tools/tcpstates-static" &&
 		VM_TAG=trans-$tag step "trans-$tag-judge" "$out/trans-$tag.log" \
@@ -187,7 +203,8 @@ debug_suite() {
 		VM_TAG=$t step "$t-scenario" "$out/scenario-$t.log" \
 			python3 tests/check_scenario.py "$out/result-$t-scenario.txt"
 	fi
-	if guest "$t-trans" "$dkver" "$dko" tests/guest/transitions.sh \
+	if VM_TCG_THREAD=single guest "$t-trans" "$dkver" "$dko" \
+		tests/guest/transitions.sh \
 		tests/trans/transdrive tests/stress/tcpstress \
 		tools/tcpstates-static; then
 		VM_TAG=$t-trans step "$t-trans-judge" "$out/trans-$t.log" \
@@ -283,12 +300,13 @@ lane_kernels() {
 			/work/tests/cross-progs.sh "$arch" aarch64-linux-gnu-gcc-14 || continue
 		sysroot=$(cat "$out/$tag.sysroot")
 		p=.build/$arch/src
+		cp -L "$sysroot/usr/bin/cat" ".build/$arch/gnucat"
 		VM_ARCH=$arch VM_SYSROOT=$sysroot KMODS_ROOT=$(tests/roots.sh root "$suite") \
 			VM_KERNEL=$(tests/roots.sh image "$suite" "$kver") \
 			prove "$tag" "$kver" "$p" \
 			"$p/tests/scenario/scenario" "$p/tools/tcpstates-static" \
 			"$sysroot/usr/bin/jq" tools/tests/guest.sh \
-			tools/tests/ss-expressions.txt
+			tools/tests/ss-expressions.txt ".build/$arch/gnucat"
 	done
 
 	# Where a reader can be stopped anywhere in a chain: preempt=full (RCU
@@ -307,7 +325,8 @@ lane_kernels() {
 	# The transitions on PREEMPT_RT too, where softirqs run in threads.
 	rtk=${TCPS_DKMS_BOOT[6.12-rt]}
 	if must rt-module-build make KVER="$rtk" &&
-		guest trans-rt "$rtk" ".build/tcpstates-$rtk.ko" \
+		VM_TCG_THREAD=single guest trans-rt "$rtk" \
+		".build/tcpstates-$rtk.ko" \
 			tests/guest/transitions.sh tests/trans/transdrive \
 			tests/stress/tcpstress tools/tcpstates-static; then
 		VM_TAG=trans-rt step trans-rt-judge "$out/trans-rt.log" \

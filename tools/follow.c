@@ -298,7 +298,12 @@ int tcps_follow(const struct tcps_opts *o)
 	sigaction(SIGTERM, &sa, NULL);
 	pfd.fd = open(f.name, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (pfd.fd < 0) {
-		tcps_err("%s: %s", f.name, strerror(errno));
+		int err = errno;
+
+		/* The module's answer when loaded with log=0. */
+		tcps_err("%s: %s%s", f.name, strerror(err),
+			 err == ENODATA ?
+			 " (tcpstates was loaded with log=0: counting only)" : "");
 		free(f.seen);
 		return TCPS_EXIT_RUNTIME;
 	}

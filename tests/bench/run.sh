@@ -8,6 +8,13 @@
 #
 #   tcpstates-1M   read /proc/tcpstates with 1 MiB read()s (as cat does)
 #   tcpstates-4K   the same with 4 KiB read()s
+#   cat-busybox    busybox cat /proc/tcpstates, stdout /dev/null: one
+#                  sendfile() (splice through an internal pipe)
+#   cat-busybox-pipe  the same into a pipe (sendfile() to the pipe: a
+#                  chunk per call), drained by a second busybox cat
+#   cat-gnu        GNU cat (the host's, as gnucat): 128 KiB read()s
+#   cat-proc-net-tcp  busybox cat /proc/net/tcp /proc/net/tcp6 (no
+#                  splice there: read()s of 64 KiB), the issue's baseline
 #   counts         read /proc/tcpstates_counts
 #   proc-net-tcp   read /proc/net/tcp and /proc/net/tcp6, 1 MiB read()s
 #   proc-net-tcp-4K  the same with 4 KiB read()s (what a syscall costs)
@@ -18,10 +25,16 @@
 #                  owner found by scanning /proc/*/fd (mksockets holds
 #                  them all); only when ONLY names them
 #
-# Prints a table of medians with ratios against proc-net-tcp, writes it
+# Checks first that ss asks the kernel over netlink (inet_diag, tcp_diag):
+# fails if it fell back to parsing /proc/net/tcp, whose cost it would
+# then show.  Records with strace (when the host has it) which system
+# calls each cat makes.
+#
+# Prints a table of medians with ratios against proc-net-tcp, then cat
+# /proc/tcpstates against cat /proc/net/tcp{,6} and ss -tan, writes it
 # and the raw data to .build/bench/, and plots time against socket count
 # to .build/bench/bench.png.  A measurement, not a test: exits non-zero
-# only when the guest did not run.
+# only when the guest did not run or ss did not use netlink.
 #
 # usage: tests/bench/run.sh [KVER]   (default: the Debian 6.12 kernel)
 # environment: SIZES, REPS (default 5; 3 above 50000 pairs), VM_MEM (6144),
@@ -39,6 +52,7 @@ source tests/kernels.sh
 
 kver=${1:-${TCPS_KERNELS[6.12]}}
 sizes=${SIZES:-1000 10000 100000}
+sizes=$(echo $sizes)
 reps=${REPS:-5}
 tw=10000
 out=${BENCH_OUT:-.build/bench}
@@ -50,26 +64,50 @@ make --no-print-directory -s KVER="$kver" >"$out/bench-build.log" 2>&1 ||
 for p in mksockets benchtime; do
 	gcc -O2 -Wall -Wextra -static -o "$out/$p" "tests/bench/$p.c"
 done
+# GNU cat under another name: as /bin/cat it would replace busybox's.
+cp -L /bin/cat "$out/gnucat"
+extra=("$out/gnucat")
+! strace=$(command -v strace) || extra+=("$strace")
 
 # The -p readers scan every descriptor of the process holding the
 # sockets: tens of seconds each at 100k pairs, so only when ONLY asks.
 default_only="tcpstates-1M tcpstates-4K counts proc-net-tcp proc-net-tcp-4K"
 default_only+=" ss-tan ss-s netstat-tan exec-true tcpstates-tan"
+default_only+=" cat-busybox cat-gnu cat-proc-net-tcp"
 
 # The guest half: "<pairs> <sockets> <reader> <min ms> <median ms> <bytes>"
 # lines in a bench section; <sockets> is the Total of the counts view.
 cat >"$out/bench-guest.sh" <<EOF
 #!/bin/sh
 reps=$reps
+sizes="$sizes"
 only="${ONLY:-$default_only}"
 echo 4096 >/proc/sys/net/core/somaxconn
 echo "# \$(uname -r), \$(nproc) CPUs, \$(awk '/MemTotal/ { print \$2 / 1024 " MiB" }' /proc/meminfo)" >&3
 echo "# tcp_ehash_entries \$(cat /proc/sys/net/ipv4/tcp_ehash_entries)" >&3
+# The counts view keeps its counts once a walk of the init netns, quiet
+# at boot, seeded them (module/kept.c): before the load begins, which
+# never stops (timewait sockets end and come all the time).
+i=0
+until head -n 1 /proc/tcpstates_counts | grep -q ' (kept)\$' || [ \$i -ge 120 ]; do
+	sleep 0.5
+	i=\$((i + 1))
+done
+echo "# counts view: \$(head -n 1 /proc/tcpstates_counts | sed 's/.* (/(/')" >&3
 # The load on CPU 1, the readers on CPU 0.
 taskset 2 mksockets tw $tw &
 start=\$(cut -d. -f1 /proc/uptime)
 taskset 2 mksockets hold /tmp $sizes &
 hold=\$!
+first=\${sizes%% *}
+while [ ! -e /tmp/ready.\$first ] && kill -0 \$hold 2>/dev/null; do sleep 0.2; done
+# Without inet_diag + tcp_diag, ss silently parses /proc/net/tcp: its
+# -i details (rcv_space, mss) come only from the netlink answer.
+if ss -tanHi state established 2>/dev/null | head -n 4 | grep -q "rcv_space:\|mss:"; then
+	echo "ok bench-ss-netlink" >&3
+else
+	echo "not ok bench-ss-netlink ss fell back to /proc/net/tcp" >&3
+fi
 echo "BEGIN bench" >&3
 for size in $sizes; do
 	while [ ! -e /tmp/ready.\$size ]; do
@@ -89,6 +127,10 @@ for size in $sizes; do
 	}
 	m tcpstates-1M read 1048576 /proc/tcpstates
 	m tcpstates-4K read 4096 /proc/tcpstates
+	m cat-busybox exec busybox cat /proc/tcpstates
+	m cat-busybox-pipe exec sh -c "busybox cat /proc/tcpstates | busybox cat"
+	m cat-gnu exec gnucat /proc/tcpstates
+	m cat-proc-net-tcp exec busybox cat /proc/net/tcp /proc/net/tcp6
 	m counts read 4096 /proc/tcpstates_counts
 	m proc-net-tcp read 1048576 /proc/net/tcp /proc/net/tcp6
 	m proc-net-tcp-4K read 4096 /proc/net/tcp /proc/net/tcp6
@@ -100,6 +142,15 @@ for size in $sizes; do
 	m tcpstates-tanp exec tcpstates-static -tanp
 	m ss-tanp exec ss -tanp
 	m netstat-tanp exec netstat -tanp
+	if command -v strace >/dev/null; then
+		for c in "busybox cat /proc/tcpstates" "gnucat /proc/tcpstates" \
+			"busybox cat /proc/net/tcp"; do
+			strace -c -o /tmp/st \$c >/dev/null
+			awk -v c="\$c" -v s=\$size '\$NF ~ /^(read|sendfile|splice)\$/ {
+				printf "# strace %s pairs: %s: %s %s calls%s\\n", s, c,
+					\$NF, \$4, \$5 ~ /^[0-9]+\$/ ? " (" \$5 " failed)" : "" }' /tmp/st >&3
+		done
+	fi
 	sed 's/^/# /' /proc/tcpstates_counts >&3
 	kill -USR1 \$hold
 done
@@ -110,7 +161,7 @@ chmod +x "$out/bench-guest.sh"
 
 tests/vm/mkinitramfs.sh "$out/bench-initramfs.cpio.gz" "$kver" \
 	"${BENCH_KO:-.build/tcpstates-$kver.ko}" "$out/bench-guest.sh" \
-	"$out/mksockets" "$out/benchtime" tools/tcpstates-static \
+	"$out/mksockets" "$out/benchtime" tools/tcpstates-static "${extra[@]}" \
 	>"$out/bench-initramfs.log" 2>&1 ||
 	{ cat "$out/bench-initramfs.log"; exit 1; }
 echo "# booting $kver under QEMU TCG, ${VM_MEM} MiB: pairs $sizes + $tw TIME_WAIT"
@@ -120,6 +171,8 @@ tests/vm/run-vm.sh "$kver" "$out/bench-initramfs.cpio.gz" \
 if ! tests/vm/verdict.sh "$out/bench-result.txt" "$out/bench-console.log" \
 	>"$out/bench-verdict.log"; then
 	cat "$out/bench-verdict.log"
+	! grep -q "^not ok bench-ss-netlink" "$out/bench-result.txt" ||
+		echo "bench: FAILED: ss read /proc/net/tcp, not netlink (inet_diag, tcp_diag not loaded?): no ss-* time is valid"
 	exit 1
 fi
 
@@ -129,9 +182,13 @@ import datetime
 import sys
 
 out, kver = sys.argv[1:]
+# bench.dat's columns (the plot's first eight): new readers go last.
 order = ["tcpstates-1M", "tcpstates-4K", "counts", "proc-net-tcp",
          "proc-net-tcp-4K", "ss-tan", "ss-s", "netstat-tan", "exec-true",
-         "tcpstates-tan", "tcpstates-tanp", "ss-tanp", "netstat-tanp"]
+         "tcpstates-tan", "tcpstates-tanp", "ss-tanp", "netstat-tanp",
+         "cat-busybox", "cat-busybox-pipe", "cat-gnu", "cat-proc-net-tcp"]
+# The table's rows: each cat beside the read() loops it is compared with.
+rows = order[:2] + order[-4:] + order[2:-4]
 data = collections.defaultdict(dict)    # pairs -> reader -> (min, med)
 sockets = {}
 comments, inside = [], False
@@ -139,6 +196,8 @@ for line in open(f"{out}/bench-result.txt", errors="replace"):
     line = line.strip()
     if line.startswith("# "):
         comments.append(line[2:])
+    if line == "ok bench-ss-netlink":
+        comments.append("ss reads over netlink (inet_diag, tcp_diag)")
     if line == "BEGIN bench":
         inside = True
     elif line.startswith("END bench"):
@@ -151,12 +210,16 @@ for line in open(f"{out}/bench-result.txt", errors="replace"):
 lines = [f"kernel {kver} under QEMU TCG, "
          f"{datetime.date.today().isoformat()}: median ms (ratio to "
          "proc-net-tcp)"]
-lines += [f"  {c}" for c in comments if c.startswith(("6.", "tcp_ehash"))]
-head = f"{'reader':<13}" + "".join(
+lines += [f"  {c}" for c in comments
+          if c.startswith(("6.", "7.", "tcp_ehash", "ss reads",
+                                      "counts view", "tcpstates 2"))]
+head = f"{'reader':<16}" + "".join(
     f"{f'{p} pairs, {sockets[p]} sockets':>30}" for p in sorted(data))
 lines.append(head)
-for name in order:
-    row = f"{name:<13}"
+for name in rows:
+    if not any(name in data[p] for p in data):
+        continue
+    row = f"{name:<16}"
     for p in sorted(data):
         if name not in data[p]:
             row += f"{'-':>30}"
@@ -170,6 +233,21 @@ for p in sorted(data):
     med = data[p].get("tcpstates-1M", (0, 0))[1]
     per.append(f"{sockets[p]}: {1000 * med / sockets[p]:.2f} us")
 lines.append("tcpstates-1M per socket: " + ", ".join(per))
+# The issue's goals: cat /proc/tcpstates at most a quarter of cat
+# /proc/net/tcp /proc/net/tcp6, and a tenth of ss -tan.
+for p in sorted(data):
+    d = {k: v[1] for k, v in data[p].items()}
+    for cat in ("cat-busybox", "cat-gnu", "tcpstates-1M"):
+        if cat not in d:
+            continue
+        goals = []
+        for base, goal in (("cat-proc-net-tcp", 0.25), ("ss-tan", 0.1)):
+            if d.get(base):
+                r = d[cat] / d[base]
+                goals.append(f"/ {base} {r:.3f} (goal <= {goal}: "
+                             f"{'met' if r <= goal else 'NOT met'})")
+        lines.append(f"{p} pairs: {cat} {'; '.join(goals)}")
+lines += [f"  {c}" for c in comments if c.startswith("strace ")]
 text = "\n".join(lines) + "\n"
 print(text, end="")
 open(f"{out}/bench.txt", "w").write(text)

@@ -38,8 +38,8 @@ for d in /sys/kernel/debug/kunit/tcpstates_*; do
 	cat "$d/results" >&3
 	echo "END kunit:${d##*/} rc=0" >&3
 done
-[ "$suites" -eq 7 ] && ok "seven KUnit suites reported" ||
-	not_ok "seven KUnit suites reported (saw $suites)"
+[ "$suites" -eq 8 ] && ok "eight KUnit suites reported" ||
+	not_ok "eight KUnit suites reported (saw $suites)"
 
 rmmod tcpstates_kunit && ok "tcpstates_kunit unloads" ||
 	not_ok "tcpstates_kunit unloads"

@@ -4,12 +4,15 @@
  *
  *   scenario hold MANIFEST      hold TCP sockets in every state, list them
  *   scenario read BUFSIZE FILE  cat FILE with read()s of BUFSIZE bytes
+ *                               (or of A,B,... bytes in turn)
  *   scenario write FILE         report whether FILE accepts writes
  *   scenario stamp FILE...      cat each FILE between "STAMP <ns>" lines
  *                               (CLOCK_MONOTONIC), to time the reads
  *   scenario diag-bound         the bound-only TCP sockets inet_diag
  *                               lists (TCP_BOUND_INACTIVE, Linux 6.6+):
  *                               "tcp|tcp6 LOCAL FOREIGN" per socket
+ *   scenario listen N           hold N listeners (READY on stdout), a
+ *                               stable set whose file spans many reads
  *
  * "hold" is the oracle of the test: every socket it creates is described
  * by one "ROW ns proto local foreign STATE" line of MANIFEST, which the
@@ -39,6 +42,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <time.h>
@@ -1072,18 +1076,33 @@ static int cmd_hold(const char *path)
 		pause();
 }
 
+/* Read sizes in turn: a small read leaves bytes in the seq_file's buffer. */
+#define READ_SIZES_MAX	8
+
 static int cmd_read(const char *size_arg, const char *path)
 {
-	unsigned long size;
+	unsigned long sizes[READ_SIZES_MAX], size = 0;
+	const char *p = size_arg;
+	int nsizes = 0, turn = 0, fd;
 	char *end, *buf;
 	ssize_t n;
-	int fd;
 
-	errno = 0;
-	size = strtoul(size_arg, &end, 10);
-	if (size_arg[0] < '0' || size_arg[0] > '9' || *end || errno || !size ||
-	    size > READ_MAX) {
-		fprintf(stderr, "scenario: bad BUFSIZE '%s' (1..%d)\n", size_arg, READ_MAX);
+	do {
+		errno = 0;
+		sizes[nsizes] = strtoul(p, &end, 10);
+		if (*p < '0' || *p > '9' || (*end && *end != ',') || errno ||
+		    !sizes[nsizes] || sizes[nsizes] > READ_MAX) {
+			fprintf(stderr, "scenario: bad BUFSIZE '%s' (1..%d[,...])\n",
+				size_arg, READ_MAX);
+			return 2;
+		}
+		if (sizes[nsizes] > size)
+			size = sizes[nsizes];
+		nsizes++;
+		p = end + 1;
+	} while (*end && nsizes < READ_SIZES_MAX);
+	if (*end) {
+		fprintf(stderr, "scenario: more than %d sizes\n", READ_SIZES_MAX);
 		return 2;
 	}
 	buf = malloc(size);
@@ -1093,7 +1112,7 @@ static int cmd_read(const char *size_arg, const char *path)
 	if (fd < 0)
 		die_errno("open %s", path);
 	for (;;) {
-		n = read(fd, buf, size);
+		n = read(fd, buf, sizes[turn]);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -1101,6 +1120,7 @@ static int cmd_read(const char *size_arg, const char *path)
 		if (!n)
 			break;
 		write_all(STDOUT_FILENO, buf, n, "stdout");
+		turn = (turn + 1) % nsizes;
 	}
 	close(fd);
 	free(buf);
@@ -1265,14 +1285,44 @@ static int cmd_diag_bound(void)
 	return 0;
 }
 
+/*
+ * Listeners do not change between two reads (no timers run, nothing
+ * comes or goes), so N of them give a file of many 64 KiB chunks that
+ * two readers must see byte for byte the same (timer and idle aside):
+ * what tells a sendfile() that lost or repeated a record at a chunk's
+ * edge.  Wildcard addresses, so a new netns needs no lo up.
+ */
+static int cmd_listen(const char *n_arg)
+{
+	int n = atoi(n_arg), i, fd;
+	struct rlimit rl = { .rlim_cur = n + 64, .rlim_max = n + 64 };
+	struct sockaddr_in6 a = { .sin6_family = AF_INET6 };
+
+	if (n < 1)
+		die("bad count %s", n_arg);
+	if (setrlimit(RLIMIT_NOFILE, &rl))
+		die_errno("setrlimit %d files", n + 64);
+	for (i = 0; i < n; i++) {
+		fd = socket(AF_INET6, SOCK_STREAM, 0);
+		if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) ||
+		    listen(fd, 1))
+			die_errno("listener %d", i);
+	}
+	printf("READY\n");
+	fflush(stdout);
+	for (;;)
+		pause();
+}
+
 static int bad_usage(void)
 {
 	fprintf(stderr,
 		"usage: scenario hold MANIFEST\n"
-		"       scenario read BUFSIZE FILE\n"
+		"       scenario read BUFSIZE[,BUFSIZE...] FILE\n"
 		"       scenario write FILE\n"
 		"       scenario stamp FILE...\n"
-		"       scenario diag-bound\n");
+		"       scenario diag-bound\n"
+		"       scenario listen N\n");
 	return 2;
 }
 
@@ -1288,5 +1338,7 @@ int main(int argc, char **argv)
 		return cmd_stamp(argc - 2, argv + 2);
 	if (argc == 2 && !strcmp(argv[1], "diag-bound"))
 		return cmd_diag_bound();
+	if (argc == 3 && !strcmp(argv[1], "listen"))
+		return cmd_listen(argv[2]);
 	return bad_usage();
 }

@@ -123,7 +123,7 @@ enum tcps_timer {
  *            of that kind happen but are not counted: the rows they would
  *            give are absent, which does not mean zero).  missed: hits the
  *            probe could not record, all namespaces ("-" when unobserved).
- *            source: free text, e.g. "kprobe inet_twsk_hashdance".  Hooks:
+ *            source: free text, e.g. "ftrace inet_twsk_hashdance".  Hooks:
  *              state        every change of a full socket's state, as the
  *                           tracepoint sock:inet_sock_set_state reports it
  *              timewait     a full socket replaced by a timewait socket:
@@ -179,7 +179,9 @@ enum tcps_timer {
  * The kernel keeps the latest trans_ring_size (module parameter, default
  * 1024) transitions of every namespace per CPU; a reader sees at most that
  * many of its own, the most recent.  Entries being overwritten while the
- * snapshot is taken are left out, never shown torn.
+ * snapshot is taken are left out, never shown torn.  Loaded with log=0
+ * (module parameter) it keeps none: open() of either log file fails with
+ * ENODATA, and TCPSTATES_TRANS_PROC_PATH counts on.
  *
  * States are the names of TCPS_STATE_NAMES (TIME_WAIT: a timewait socket in
  * substate TIME_WAIT) and the names below.
