@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A hook at a kernel function's entry that gets its first arguments
- * (fhook.c): an ftrace_ops on the function where the kernel has dynamic
- * ftrace (every Debian kernel), else a kprobe.
+ * (fhook.c): where the kernel has dynamic ftrace (every Debian kernel),
+ * one ftrace_ops whose filter holds every hooked function, else a kprobe
+ * each.
  *
  * Why not a kprobe everywhere: while a kprobe's handler runs, any other
  * kprobe hit on that CPU is missed, softirqs that interrupt it included.
@@ -28,7 +29,11 @@ struct tcps_fhook {
 	/* set while attached */
 	bool attached;
 #ifdef CONFIG_DYNAMIC_FTRACE
-	struct ftrace_ops ops;
+	/* the address filtered on, and the one ftrace calls back with */
+	unsigned long addr;
+	unsigned long ip;
+	/* @addr is in the ops' filter */
+	bool filtered;
 #else
 	struct kprobe kp;
 #endif

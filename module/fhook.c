@@ -5,8 +5,11 @@
  */
 #include <linux/errno.h>
 #include <linux/ftrace.h>
+#include <linux/kallsyms.h>
 #include <linux/kprobes.h>
+#include <linux/mutex.h>
 #include <linux/ptrace.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
 
 #include "compat_fhook.h"
@@ -23,16 +26,16 @@
  * trampoline calls before ours, about 30 instructions a hit (0.4% of a
  * loopback connection on 6.12, docs/benchmarks.md), and it guards against
  * nothing here.  Recursion is a callback reaching the function it hooks;
- * each ops hooks one function, and no handler calls any of them, directly
- * or through what it calls (a few per-CPU stores, sk_hashed(),
- * tcps_trans_record()).  A hooked function called by an interrupt while a
- * handler runs is nesting, which the guard lets through anyway.  Without
- * the helper a handler may run preemptible (inet_put_port() is called so):
- * each keeps what it needs on one CPU itself, as tcps_trans_record() and
- * tcps_trans_bound() do, or runs where bottom halves are off.  RCU is
- * watching where TCP runs, so FTRACE_OPS_FL_RCU is not needed either;
- * unregistering a module's ops waits for tasks still in it
- * (synchronize_rcu_tasks()).
+ * no handler calls any hooked function, directly or through what it
+ * calls (a few per-CPU stores, sk_hashed(), tcps_trans_record(), and at a
+ * function's first hit sprint_symbol_no_offset()).  A hooked function
+ * called by an interrupt while a handler runs is nesting, which the guard
+ * lets through anyway.  Without the helper a handler may run preemptible
+ * (inet_put_port() is called so): each keeps what it needs on one CPU
+ * itself, as tcps_trans_record() and tcps_trans_bound() do, or runs where
+ * bottom halves are off.  RCU is watching where TCP runs, so
+ * FTRACE_OPS_FL_RCU is not needed either; unregistering a module's ops
+ * waits for tasks still in it (synchronize_rcu_tasks()).
  */
 #define TCPS_FHOOK_BASE	FTRACE_OPS_FL_PERMANENT
 
@@ -54,13 +57,78 @@ static unsigned long tcps_fhook_arg(struct ftrace_regs *fregs, unsigned int n)
 }
 #endif
 
+/*
+ * One ftrace_ops for every hook: each ftrace_ops a module unregisters
+ * costs a tasks-RCU grace period or two (ftrace_shutdown()): with one per
+ * hook a reload took 2.5 s instead of 1 s (6.12 under QEMU TCG).  The
+ * callback tells the hooks apart by the address ftrace calls it with:
+ * the one the filter was given where ftrace's call is the function's
+ * first instruction (x86), else learnt from the name at the first hit.
+ */
+#define TCPS_FHOOK_MAX	16
+
+static struct ftrace_ops tcps_fhook_ops;
+static struct tcps_fhook *tcps_fhook_table[TCPS_FHOOK_MAX];
+/* Table entries published; entries are only ever added while attaching. */
+static unsigned int tcps_fhook_count;
+/* Hooks whose function is in the filter; the ops is registered if any. */
+static unsigned int tcps_fhook_live;
+static DEFINE_MUTEX(tcps_fhook_mutex);
+static DEFINE_RAW_SPINLOCK(tcps_fhook_name_lock);
+static char tcps_fhook_name[KSYM_SYMBOL_LEN];
+
+/* Whether @sym names the function sprint_symbol_no_offset() put in @buf. */
+static bool tcps_fhook_name_is(const char *buf, const char *sym)
+{
+	size_t n = strlen(sym);
+
+	/* A module's function is "name [module]". */
+	return !strncmp(buf, sym, n) && (buf[n] == '\0' || buf[n] == ' ');
+}
+
+/* First hit on @ip: which hook's function it is (once per function). */
+static noinline struct tcps_fhook *tcps_fhook_learn(unsigned long ip,
+						    unsigned int count)
+{
+	struct tcps_fhook *h, *found = NULL;
+	unsigned long flags;
+	unsigned int i;
+
+	raw_spin_lock_irqsave(&tcps_fhook_name_lock, flags);
+	sprint_symbol_no_offset(tcps_fhook_name, ip);
+	for (i = 0; i < count; i++) {
+		h = tcps_fhook_table[i];
+		if (READ_ONCE(h->filtered) &&
+		    tcps_fhook_name_is(tcps_fhook_name, h->symbol)) {
+			WRITE_ONCE(h->ip, ip);
+			found = h;
+			break;
+		}
+	}
+	raw_spin_unlock_irqrestore(&tcps_fhook_name_lock, flags);
+	return found;
+}
+
 static void tcps_fhook_ftrace(unsigned long ip, unsigned long parent_ip,
 			      struct ftrace_ops *op, struct ftrace_regs *fregs)
 {
-	struct tcps_fhook *h = container_of(op, struct tcps_fhook, ops);
+	/* Pairs with the release in tcps_fhook_attach(). */
+	unsigned int count = smp_load_acquire(&tcps_fhook_count);
 	unsigned long args[TCPS_FHOOK_ARGS];
+	struct tcps_fhook *h = NULL;
 	unsigned int i;
 
+	for (i = 0; i < count; i++) {
+		if (READ_ONCE(tcps_fhook_table[i]->ip) == ip) {
+			h = tcps_fhook_table[i];
+			break;
+		}
+	}
+	if (!h)
+		h = tcps_fhook_learn(ip, count);
+	/* Detached: its function is still in the filter. */
+	if (!h || !READ_ONCE(h->attached))
+		return;
 	args[0] = tcps_fhook_arg(fregs, 0);
 	if (!args[0])
 		return;
@@ -69,47 +137,122 @@ static void tcps_fhook_ftrace(unsigned long ip, unsigned long parent_ip,
 	h->handler(args);
 }
 
+/*
+ * @sym's address, for the filter.  Asking ftrace for a name instead scans
+ * every traceable function, with a symbol lookup each: about 65 ms a hook
+ * at the load and again at the unload, on 6.12 under QEMU TCG.
+ * kallsyms_lookup_name() is not exported; a kprobe that is never armed
+ * looks the name up with it, at no more cost than one RCU grace period.
+ */
+static int tcps_fhook_resolve(const char *sym, unsigned long *addr)
+{
+	struct kprobe kp = {
+		.symbol_name = sym,
+		.flags = KPROBE_FLAG_DISABLED,
+	};
+	int err;
+
+	err = register_kprobe(&kp);
+	if (err)
+		return err;
+	*addr = (unsigned long)kp.addr;
+	unregister_kprobe(&kp);
+	return 0;
+}
+
 /**
  * tcps_fhook_attach - hook @h->symbol's entry
  * @h: the hook, with symbol and handler set
+ *
+ * The first hook registers the ops; later ones join its filter, which
+ * ftrace applies to the running ops at once.
  *
  * Return: 0, or a negative errno (no such function, not traceable).
  */
 int tcps_fhook_attach(struct tcps_fhook *h)
 {
-	char name[KSYM_NAME_LEN];
-	int err;
+	unsigned int i;
+	int err = 0;
 
-	/* ftrace_set_filter() wants a buffer it may write. */
-	strscpy(name, h->symbol, sizeof(name));
-	memset(&h->ops, 0, sizeof(h->ops));
-	h->ops.func = tcps_fhook_ftrace;
-	h->ops.flags = TCPS_FHOOK_FLAGS;
-	err = ftrace_set_filter(&h->ops, name, strlen(name), 1);
-	if (err)
-		goto out_free;
-	err = register_ftrace_function(&h->ops);
-	if (err)
-		goto out_free;
-	h->attached = true;
-	return 0;
-
-out_free:
-	ftrace_free_filter(&h->ops);
+	mutex_lock(&tcps_fhook_mutex);
+	if (h->attached)
+		goto out;
+	/* In the table before its function can call the callback. */
+	for (i = 0; i < tcps_fhook_count; i++)
+		if (tcps_fhook_table[i] == h)
+			break;
+	if (i == tcps_fhook_count) {
+		err = -ENOSPC;
+		if (i == TCPS_FHOOK_MAX)
+			goto out;
+		WRITE_ONCE(h->filtered, false);
+		tcps_fhook_table[i] = h;
+		/* The entry before the count: the callback reads them so. */
+		smp_store_release(&tcps_fhook_count, i + 1);
+	}
+	if (!tcps_fhook_live) {
+		memset(&tcps_fhook_ops, 0, sizeof(tcps_fhook_ops));
+		tcps_fhook_ops.func = tcps_fhook_ftrace;
+		tcps_fhook_ops.flags = TCPS_FHOOK_FLAGS;
+	}
+	WRITE_ONCE(h->attached, true);
+	if (!h->filtered) {
+		err = tcps_fhook_resolve(h->symbol, &h->addr);
+		if (err)
+			goto out;
+		/* The callback's ip where ftrace's call is the first insn. */
+		WRITE_ONCE(h->ip, h->addr);
+		err = ftrace_set_filter_ip(&tcps_fhook_ops, h->addr, 0, 0);
+		if (err)
+			goto out;
+		WRITE_ONCE(h->filtered, true);
+	}
+	if (!tcps_fhook_live) {
+		err = register_ftrace_function(&tcps_fhook_ops);
+		if (err)
+			goto out;
+	}
+	tcps_fhook_live++;
+out:
+	if (err) {
+		WRITE_ONCE(h->attached, false);
+		if (!tcps_fhook_live) {
+			ftrace_free_filter(&tcps_fhook_ops);
+			WRITE_ONCE(h->filtered, false);
+		}
+	}
+	mutex_unlock(&tcps_fhook_mutex);
 	return err;
 }
 
 /**
- * tcps_fhook_detach - unhook, waiting for callbacks still running
+ * tcps_fhook_detach - unhook
  * @h: the hook; nothing happens if it is not attached
+ *
+ * Its handler is called no more, but one may still be running on another
+ * CPU until the last hook is detached: that one unregisters the ops, which
+ * waits for every callback still running, so what a handler uses must
+ * outlive the last tcps_fhook_detach().  The function stays in the
+ * filter until then (its hits return at once): taking each out would
+ * cost a pass over every traceable function, and taking the last one out
+ * would trace them all, as an empty filter means all.
  */
 void tcps_fhook_detach(struct tcps_fhook *h)
 {
+	unsigned int i;
+
+	mutex_lock(&tcps_fhook_mutex);
 	if (!h->attached)
-		return;
-	unregister_ftrace_function(&h->ops);
-	ftrace_free_filter(&h->ops);
-	h->attached = false;
+		goto out;
+	WRITE_ONCE(h->attached, false);
+	if (--tcps_fhook_live)
+		goto out;
+	unregister_ftrace_function(&tcps_fhook_ops);
+	ftrace_free_filter(&tcps_fhook_ops);
+	for (i = 0; i < tcps_fhook_count; i++)
+		WRITE_ONCE(tcps_fhook_table[i]->filtered, false);
+out:
+	mutex_unlock(&tcps_fhook_mutex);
 }
 
 /* ftrace's guard only skips a callback the same context re-enters. */
