@@ -29,9 +29,8 @@ struct tcps_fhook {
 	/* set while attached */
 	bool attached;
 #ifdef CONFIG_DYNAMIC_FTRACE
-	/* the address filtered on, and the one ftrace calls back with */
+	/* the address filtered on */
 	unsigned long addr;
-	unsigned long ip;
 	/* @addr is in the ops' filter */
 	bool filtered;
 #else

@@ -3,8 +3,10 @@
  * Function entry hooks (compat_fhook.h): ftrace_ops, or kprobes on a
  * kernel without dynamic ftrace.
  */
+#include <linux/bits.h>
 #include <linux/errno.h>
 #include <linux/ftrace.h>
+#include <linux/hash.h>
 #include <linux/kallsyms.h>
 #include <linux/kprobes.h>
 #include <linux/mutex.h>
@@ -74,8 +76,50 @@ static unsigned int tcps_fhook_count;
 /* Hooks whose function is in the filter; the ops is registered if any. */
 static unsigned int tcps_fhook_live;
 static DEFINE_MUTEX(tcps_fhook_mutex);
-static DEFINE_RAW_SPINLOCK(tcps_fhook_name_lock);
+
+/*
+ * The callback's address -> its hook: open addressing, a hash and mostly
+ * one compare a hit (a scan of the table cost 0.3% of a loopback
+ * connection).  At most two entries a hook (its filtered address, the
+ * one learnt), so never full.  Written under tcps_fhook_slot_lock (the
+ * first hit may learn in any context), read without it; emptied once the
+ * ops is unregistered.
+ */
+#define TCPS_FHOOK_SLOT_BITS	6
+#define TCPS_FHOOK_SLOTS	BIT(TCPS_FHOOK_SLOT_BITS)
+
+static struct tcps_fhook_slot {
+	unsigned long ip;
+	struct tcps_fhook *h;
+} tcps_fhook_slots[TCPS_FHOOK_SLOTS];
+static DEFINE_RAW_SPINLOCK(tcps_fhook_slot_lock);
 static char tcps_fhook_name[KSYM_SYMBOL_LEN];
+
+static struct tcps_fhook *tcps_fhook_slot_get(unsigned long ip)
+{
+	unsigned int i = hash_long(ip, TCPS_FHOOK_SLOT_BITS);
+	unsigned long cur;
+
+	/* Pairs with the release in tcps_fhook_slot_set(). */
+	while ((cur = smp_load_acquire(&tcps_fhook_slots[i].ip))) {
+		if (cur == ip)
+			return READ_ONCE(tcps_fhook_slots[i].h);
+		i = (i + 1) & (TCPS_FHOOK_SLOTS - 1);
+	}
+	return NULL;
+}
+
+/* Under tcps_fhook_slot_lock. */
+static void tcps_fhook_slot_set(unsigned long ip, struct tcps_fhook *h)
+{
+	unsigned int i = hash_long(ip, TCPS_FHOOK_SLOT_BITS);
+
+	while (tcps_fhook_slots[i].ip && tcps_fhook_slots[i].ip != ip)
+		i = (i + 1) & (TCPS_FHOOK_SLOTS - 1);
+	WRITE_ONCE(tcps_fhook_slots[i].h, h);
+	/* The hook before the address that finds it. */
+	smp_store_release(&tcps_fhook_slots[i].ip, ip);
+}
 
 /* Whether @sym names the function sprint_symbol_no_offset() put in @buf. */
 static bool tcps_fhook_name_is(const char *buf, const char *sym)
@@ -87,45 +131,38 @@ static bool tcps_fhook_name_is(const char *buf, const char *sym)
 }
 
 /* First hit on @ip: which hook's function it is (once per function). */
-static noinline struct tcps_fhook *tcps_fhook_learn(unsigned long ip,
-						    unsigned int count)
+static noinline struct tcps_fhook *tcps_fhook_learn(unsigned long ip)
 {
+	/* Pairs with the release in tcps_fhook_attach(). */
+	unsigned int count = smp_load_acquire(&tcps_fhook_count);
 	struct tcps_fhook *h, *found = NULL;
 	unsigned long flags;
 	unsigned int i;
 
-	raw_spin_lock_irqsave(&tcps_fhook_name_lock, flags);
+	raw_spin_lock_irqsave(&tcps_fhook_slot_lock, flags);
 	sprint_symbol_no_offset(tcps_fhook_name, ip);
 	for (i = 0; i < count; i++) {
 		h = tcps_fhook_table[i];
 		if (READ_ONCE(h->filtered) &&
 		    tcps_fhook_name_is(tcps_fhook_name, h->symbol)) {
-			WRITE_ONCE(h->ip, ip);
+			tcps_fhook_slot_set(ip, h);
 			found = h;
 			break;
 		}
 	}
-	raw_spin_unlock_irqrestore(&tcps_fhook_name_lock, flags);
+	raw_spin_unlock_irqrestore(&tcps_fhook_slot_lock, flags);
 	return found;
 }
 
 static void tcps_fhook_ftrace(unsigned long ip, unsigned long parent_ip,
 			      struct ftrace_ops *op, struct ftrace_regs *fregs)
 {
-	/* Pairs with the release in tcps_fhook_attach(). */
-	unsigned int count = smp_load_acquire(&tcps_fhook_count);
+	struct tcps_fhook *h = tcps_fhook_slot_get(ip);
 	unsigned long args[TCPS_FHOOK_ARGS];
-	struct tcps_fhook *h = NULL;
 	unsigned int i;
 
-	for (i = 0; i < count; i++) {
-		if (READ_ONCE(tcps_fhook_table[i]->ip) == ip) {
-			h = tcps_fhook_table[i];
-			break;
-		}
-	}
 	if (!h)
-		h = tcps_fhook_learn(ip, count);
+		h = tcps_fhook_learn(ip);
 	/* Detached: its function is still in the filter. */
 	if (!h || !READ_ONCE(h->attached))
 		return;
@@ -201,7 +238,9 @@ int tcps_fhook_attach(struct tcps_fhook *h)
 		if (err)
 			goto out;
 		/* The callback's ip where ftrace's call is the first insn. */
-		WRITE_ONCE(h->ip, h->addr);
+		raw_spin_lock_irq(&tcps_fhook_slot_lock);
+		tcps_fhook_slot_set(h->addr, h);
+		raw_spin_unlock_irq(&tcps_fhook_slot_lock);
 		err = ftrace_set_filter_ip(&tcps_fhook_ops, h->addr, 0, 0);
 		if (err)
 			goto out;
@@ -251,6 +290,10 @@ void tcps_fhook_detach(struct tcps_fhook *h)
 	ftrace_free_filter(&tcps_fhook_ops);
 	for (i = 0; i < tcps_fhook_count; i++)
 		WRITE_ONCE(tcps_fhook_table[i]->filtered, false);
+	/* No callback runs any more (the unregister waited). */
+	raw_spin_lock_irq(&tcps_fhook_slot_lock);
+	memset(tcps_fhook_slots, 0, sizeof(tcps_fhook_slots));
+	raw_spin_unlock_irq(&tcps_fhook_slot_lock);
 out:
 	mutex_unlock(&tcps_fhook_mutex);
 }
